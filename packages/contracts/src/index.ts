@@ -1,0 +1,4 @@
+export * from './domain.ts';
+export * from './messages.ts';
+export * from './serial.ts';
+export * from './subjects.ts';

@@ -1,0 +1,243 @@
+import type { IdTagInfo, TransactionRecord } from '@fleetwire/contracts';
+import type { Violation } from '@fleetwire/ocpp';
+import { asInteger, asNumber, asString, fieldOf } from '../lenient.ts';
+import { latestTotals, normalizeMeterValues } from '../meter.ts';
+import type { CallLookups, ChargerContext } from '../model.ts';
+import { type Answer, isoTime, type Reduction } from '../reduction.ts';
+import { correlateRemoteStart, linkedRecord } from './correlation.ts';
+
+const rememberedStarts = 8;
+const rememberedStops = 8;
+const unknownTag: IdTagInfo = { status: 'Invalid' };
+
+/**
+ * SteVe's idempotency key for a StartTransaction: a charger that lost our answer sends the same connector,
+ * idTag, timestamp and meterStart again, and must get the same transaction id.
+ */
+export function startKey(payload: unknown): string {
+  const idTag = asString(fieldOf(payload, 'idTag')) ?? '';
+  return [
+    String(fieldOf(payload, 'connectorId')),
+    idTag.toLowerCase(),
+    String(fieldOf(payload, 'timestamp')),
+    String(fieldOf(payload, 'meterStart')),
+  ].join('|');
+}
+
+export function retriedStartId(context: ChargerContext, payload: unknown): number | undefined {
+  const key = startKey(payload);
+  return context.recentStarts.find((start) => start.key === key)?.id;
+}
+
+function schemaFlags(violation: Violation | undefined): string[] {
+  return violation === undefined ? [] : [`schema: ${violation.message}`];
+}
+
+function energyBetween(startWh: number, endWh: number | undefined): number | undefined {
+  return endWh === undefined ? undefined : endWh - startWh;
+}
+
+export function startTransaction(
+  context: ChargerContext,
+  payload: unknown,
+  violation: Violation | undefined,
+  lookups: CallLookups,
+  reduction: Reduction,
+): Answer {
+  const idTagInfo = lookups.idTagInfo ?? unknownTag;
+  const retried = retriedStartId(context, payload);
+  if (retried !== undefined) return { context, response: { transactionId: retried, idTagInfo } };
+
+  const id = lookups.transactionId;
+  if (id === undefined) throw new Error('StartTransaction reached the charger model without a transaction id');
+  const connectorId = asInteger(fieldOf(payload, 'connectorId'));
+  const meterStart = asNumber(fieldOf(payload, 'meterStart'));
+  const reservationId = asInteger(fieldOf(payload, 'reservationId'));
+  const startedAt = asString(fieldOf(payload, 'timestamp')) ?? isoTime(reduction.at);
+  const flags = schemaFlags(violation);
+  if (connectorId === undefined) flags.push('no-connector-id');
+  if (meterStart === undefined) flags.push('no-meter-start');
+  if (idTagInfo.status !== 'Accepted') flags.push(`authorization: ${idTagInfo.status}`);
+
+  const transactions = { ...context.transactions };
+  // A new start on a connector that still has one open means the older StopTransaction never arrived.
+  for (const open of Object.values(transactions)) {
+    if (open.connectorId !== (connectorId ?? 0)) continue;
+    const energyWh = energyBetween(open.meterStartWh, open.lastMeterWh);
+    const superseded: TransactionRecord = {
+      ...open,
+      status: 'stopped',
+      stoppedAt: open.lastMeterAt ?? startedAt,
+      stopReason: 'Superseded',
+      ...(open.lastMeterWh === undefined ? {} : { meterStopWh: open.lastMeterWh }),
+      ...(energyWh === undefined ? {} : { energyWh }),
+      flags: [...open.flags, `superseded-by: ${id}`],
+      updatedAt: reduction.at,
+    };
+    delete transactions[open.id];
+    reduction.emit('transaction-stopped', { transaction: superseded });
+  }
+
+  const record: TransactionRecord = {
+    id,
+    serial: context.serial,
+    connectorId: connectorId ?? 0,
+    idTag: asString(fieldOf(payload, 'idTag')) ?? '',
+    authorization: idTagInfo.status,
+    status: 'active',
+    startedAt,
+    meterStartWh: meterStart ?? 0,
+    ...(reservationId === undefined ? {} : { reservationId }),
+    flags,
+    updatedAt: reduction.at,
+  };
+  const correlated = correlateRemoteStart(context, record, reduction.at);
+  const streamSession = correlated.context.stream.session;
+  const started =
+    (streamSession === null ? undefined : linkedRecord(correlated.record, streamSession, reduction.at)) ??
+    correlated.record;
+  transactions[id] = started;
+  reduction.emit('transaction-started', { transaction: started });
+  return {
+    context: {
+      ...correlated.context,
+      transactions,
+      recentStarts: [...context.recentStarts.slice(1 - rememberedStarts), { key: startKey(payload), id }],
+    },
+    response: { transactionId: id, idTagInfo },
+  };
+}
+
+export function stopTransaction(
+  context: ChargerContext,
+  payload: unknown,
+  violation: Violation | undefined,
+  lookups: CallLookups,
+  reduction: Reduction,
+): Answer {
+  const transactionId = asInteger(fieldOf(payload, 'transactionId'));
+  const stopIdTag = asString(fieldOf(payload, 'idTag'));
+  // OCPP 1.6 §4.10: the central system shall answer, whatever it thinks of the content.
+  const response = stopIdTag === undefined ? {} : { idTagInfo: lookups.idTagInfo ?? unknownTag };
+  if (transactionId !== undefined && context.recentStops.includes(transactionId)) return { context, response };
+
+  const meterStop = asNumber(fieldOf(payload, 'meterStop'));
+  const stoppedAt = asString(fieldOf(payload, 'timestamp')) ?? isoTime(reduction.at);
+  const stopReason = asString(fieldOf(payload, 'reason')) ?? 'Local';
+  const transactionData = normalizeMeterValues(fieldOf(payload, 'transactionData'));
+  const flags = schemaFlags(violation);
+  if (meterStop === undefined) flags.push('no-meter-stop');
+  if (transactionData.unreadable > 0) flags.push(`unreadable-samples: ${transactionData.unreadable}`);
+  const recentStops =
+    transactionId === undefined
+      ? context.recentStops
+      : [...context.recentStops.slice(1 - rememberedStops), transactionId];
+
+  const open = transactionId === undefined ? undefined : context.transactions[transactionId];
+  if (open === undefined) {
+    // Unknown id (-1 after an offline start, a lost StartTransaction, a foreign id): kept as an orphan stop.
+    reduction.emit('transaction-stopped', {
+      orphan: true,
+      transactionId: transactionId ?? null,
+      idTag: stopIdTag ?? null,
+      stoppedAt,
+      meterStopWh: meterStop ?? null,
+      stopReason,
+      readings: transactionData.readings,
+      flags: [...flags, 'orphan-stop'],
+    });
+    return { context: { ...context, recentStops }, response };
+  }
+
+  const endWh = meterStop ?? latestTotals(transactionData.readings).energyWh ?? open.lastMeterWh;
+  const energyWh = energyBetween(open.meterStartWh, endWh);
+  if (energyWh !== undefined && energyWh < 0) flags.push('negative-energy');
+  const record: TransactionRecord = {
+    ...open,
+    status: 'stopped',
+    stoppedAt,
+    stopReason,
+    ...(endWh === undefined ? {} : { meterStopWh: endWh }),
+    ...(energyWh === undefined ? {} : { energyWh }),
+    ...(stopIdTag === undefined ? {} : { stopIdTag }),
+    flags: [...open.flags, ...flags],
+    updatedAt: reduction.at,
+  };
+  const transactions = { ...context.transactions };
+  delete transactions[open.id];
+  // The stream's record of the session may have arrived first; link it now.
+  let stopped = record;
+  for (const session of context.stream.recentSessions) {
+    stopped = linkedRecord(stopped, session, reduction.at) ?? stopped;
+  }
+  reduction.emit('transaction-stopped', { transaction: stopped, readings: transactionData.readings });
+  return {
+    context: {
+      ...context,
+      transactions,
+      recentStops,
+      recentTransactions: [...context.recentTransactions.slice(-2), stopped],
+    },
+    response,
+  };
+}
+
+function openTransactionFor(
+  context: ChargerContext,
+  transactionId: number | undefined,
+  connectorId: number,
+): TransactionRecord | undefined {
+  if (transactionId !== undefined) {
+    const byId = context.transactions[transactionId];
+    if (byId !== undefined) return byId;
+  }
+  if (connectorId === 0) return undefined;
+  return Object.values(context.transactions).find((open) => open.connectorId === connectorId);
+}
+
+export function meterValues(
+  context: ChargerContext,
+  payload: unknown,
+  violation: Violation | undefined,
+  reduction: Reduction,
+): Answer {
+  const connectorId = asInteger(fieldOf(payload, 'connectorId')) ?? 0;
+  const transactionId = asInteger(fieldOf(payload, 'transactionId'));
+  const normalized = normalizeMeterValues(fieldOf(payload, 'meterValue'));
+  const flags = schemaFlags(violation);
+  if (normalized.unreadable > 0) flags.push(`unreadable-samples: ${normalized.unreadable}`);
+
+  const open = openTransactionFor(context, transactionId, connectorId);
+  if (open !== undefined && transactionId !== undefined && transactionId !== open.id) {
+    flags.push(`unknown-transaction-id: ${transactionId}`);
+  }
+  const totals = latestTotals(normalized.readings);
+  let updated: TransactionRecord | undefined;
+  if (open !== undefined && (totals.energyWh !== undefined || totals.powerW !== undefined)) {
+    const registerWentBack =
+      totals.energyWh !== undefined && open.lastMeterWh !== undefined && totals.energyWh < open.lastMeterWh;
+    if (registerWentBack) flags.push('meter-register-decreased');
+    const lastMeterWh = totals.energyWh ?? open.lastMeterWh;
+    const energyWh = energyBetween(open.meterStartWh, lastMeterWh);
+    updated = {
+      ...open,
+      ...(lastMeterWh === undefined ? {} : { lastMeterWh }),
+      ...(totals.energyAt === undefined ? {} : { lastMeterAt: totals.energyAt }),
+      ...(totals.powerW === undefined ? {} : { powerW: totals.powerW }),
+      ...(energyWh === undefined ? {} : { energyWh }),
+      updatedAt: reduction.at,
+    };
+  }
+  reduction.emit('meter-values', {
+    connectorId,
+    transactionId: open?.id ?? transactionId ?? null,
+    readings: normalized.readings,
+    flags,
+    ...(updated === undefined ? {} : { transaction: updated }),
+  });
+  if (updated === undefined) return { context, response: {} };
+  return {
+    context: { ...context, transactions: { ...context.transactions, [updated.id]: updated } },
+    response: {},
+  };
+}

@@ -1,0 +1,257 @@
+import type { WriteBudget } from '@fleetwire/command-rules';
+import type { IdTagInfo, Outgoing, TransactionRecord } from '@fleetwire/contracts';
+import type { StreamSession } from '@fleetwire/easee';
+import type { Violation } from '@fleetwire/ocpp';
+import type { InstalledProfile } from '@fleetwire/smart-charging';
+
+export interface ConnectorState {
+  readonly status: string;
+  readonly errorCode: string;
+  readonly info?: string;
+  readonly vendorId?: string;
+  readonly vendorErrorCode?: string;
+  /** The charger's own time of the status, as it sent it. */
+  readonly timestamp?: string;
+  readonly updatedAt: number;
+}
+
+export interface BootInfo {
+  readonly chargePointVendor?: string;
+  readonly chargePointModel?: string;
+  readonly chargePointSerialNumber?: string;
+  readonly chargeBoxSerialNumber?: string;
+  readonly firmwareVersion?: string;
+  readonly iccid?: string;
+  readonly imsi?: string;
+  readonly meterType?: string;
+  readonly meterSerialNumber?: string;
+  readonly bootedAt: number;
+}
+
+export interface Session {
+  readonly id: string;
+  readonly edgeId: string;
+  readonly since: number;
+  readonly remoteAddress?: string;
+}
+
+/** The last charger CALL and its answer: a redelivery of the same call (same session and id) gets the same answer. */
+export interface AnsweredCall {
+  readonly sessionId: string;
+  readonly messageId: string;
+  readonly response: unknown;
+}
+
+export interface ProgressStatus {
+  readonly status: string;
+  readonly at: number;
+}
+
+/** The newest value of one observation id: later deliveries with an older timestamp do not replace it. */
+export interface ObservedValue {
+  readonly value: unknown;
+  /** The charger's time of the value (ms). */
+  readonly timestamp: number;
+  readonly receivedAt: number;
+}
+
+export type CommandStatus = 'accepted' | 'rejected' | 'no-response' | 'expired';
+
+/** An Easee command waiting for its command response. Each attempt has its own ticks. */
+export interface PendingCommand {
+  readonly requestId: string;
+  readonly name: string;
+  readonly commandId: number;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly requestedAt: number;
+  readonly expiresAt: number;
+  readonly responseTimeoutMs: number;
+  readonly maxAttempts: number;
+  readonly attemptTicks: readonly string[];
+}
+
+export interface CommandOutcome {
+  readonly requestId: string;
+  readonly name: string;
+  readonly commandId: number;
+  readonly status: CommandStatus;
+  readonly attempts: number;
+  readonly requestedAt: number;
+  readonly settledAt: number;
+  readonly resultCode?: number | null;
+  readonly comment?: string;
+}
+
+/** What the Easee operator stream says about the charger. */
+export interface StreamState {
+  readonly observations: Readonly<Record<string, ObservedValue>>;
+  readonly lastSeenAt: number | null;
+  /** OCPP status of connector 1 that the op mode stands for. */
+  readonly status: string | null;
+  readonly session: StreamSession | null;
+  readonly recentSessions: readonly StreamSession[];
+  readonly commands: Readonly<Record<string, PendingCommand>>;
+  readonly recentCommands: readonly CommandOutcome[];
+  /** Set once the channels-disagree alert was raised, until they agree again. */
+  readonly disagreementAlerted: boolean;
+}
+
+/** A central-system command sent to the charger and how it ended. */
+export interface CentralCommand {
+  readonly requestId: string;
+  readonly action: string;
+  readonly request: unknown;
+  readonly settledAt: number;
+  readonly outcome:
+    | { readonly ok: true; readonly response: unknown }
+    | { readonly ok: false; readonly error: string; readonly description: string };
+  /** For an accepted RemoteStartTransaction: the transaction it led to, once the charger started it. */
+  readonly transactionId?: number;
+}
+
+/** An accepted RemoteStartTransaction waiting for the StartTransaction it should lead to. */
+export interface PendingRemoteStart {
+  readonly requestId: string;
+  readonly idTag: string;
+  readonly connectorId?: number;
+  readonly acceptedAt: number;
+}
+
+export interface LocalAuthList {
+  readonly version: number;
+  /** By id tag, with the idTagInfo sent for it. */
+  readonly entries: Readonly<Record<string, unknown>>;
+}
+
+/** What the central system knows of the charger's smart charging. */
+export interface SmartChargingState {
+  readonly installed: readonly InstalledProfile[];
+  /** Flash writes left (Easee's warranty budget); null until the first write is counted. */
+  readonly writeBudget: WriteBudget | null;
+  /** The charger's last answer to GetCompositeSchedule. */
+  readonly reported: { readonly at: number; readonly request: unknown; readonly response: unknown } | null;
+}
+
+/**
+ * Everything the charger's actor remembers. It is persisted as part of the XState snapshot, so it is plain JSON:
+ * records with string keys, times as milliseconds since the epoch (server clock) or the charger's own ISO strings.
+ * Deadlines are absolute: XState does not persist pending delayed events, so the worker's timer service drives them.
+ */
+export interface ChargerContext {
+  readonly serial: string;
+  readonly heartbeatIntervalS: number;
+  readonly session: Session | null;
+  /** Socket-open time (edge clock) of the newest session seen, open or closed: an older one cannot come back. */
+  readonly latestConnectAt: number;
+  readonly lastSeenAt: number | null;
+  readonly boot: BootInfo | null;
+  readonly connectors: Readonly<Record<string, ConnectorState>>;
+  /** Transactions in progress, by id. Stopped ones leave the context and live in the transaction store. */
+  readonly transactions: Readonly<Record<string, TransactionRecord>>;
+  /** Idempotency keys of the latest StartTransactions, so that a retried one gets the same id. */
+  readonly recentStarts: readonly { readonly key: string; readonly id: number }[];
+  /** Ids of the latest stopped transactions, so that a retried StopTransaction is answered but not applied twice. */
+  readonly recentStops: readonly number[];
+  readonly lastCall: AnsweredCall | null;
+  readonly firmware: ProgressStatus | null;
+  readonly diagnostics: ProgressStatus | null;
+  readonly deadlines: Readonly<Record<string, number>>;
+  /** Counts the fleet events this charger produced; the next one gets `eventSeq + 1`. */
+  readonly eventSeq: number;
+  readonly stream: StreamState;
+  readonly centralCommands: readonly CentralCommand[];
+  readonly remoteStarts: readonly PendingRemoteStart[];
+  readonly smartCharging: SmartChargingState;
+  readonly localList: LocalAuthList | null;
+  /** The latest stopped transactions, so that the stream's session record can still be linked to them. */
+  readonly recentTransactions: readonly TransactionRecord[];
+}
+
+export interface ChargerInput {
+  readonly serial: string;
+  readonly heartbeatIntervalS: number;
+}
+
+/** What the worker looked up before handing a CALL to the actor; the actor itself does no I/O. */
+export interface CallLookups {
+  /** idTagInfo of the call's idTag (Authorize, StartTransaction, StopTransaction with an idTag). */
+  readonly idTagInfo?: IdTagInfo;
+  /** A fresh transaction id, allocated only when `planCall` said one is needed. */
+  readonly transactionId?: number;
+  readonly heartbeatIntervalS: number;
+}
+
+export type ChargerEvent =
+  | {
+      readonly type: 'SESSION_OPENED';
+      readonly at: number;
+      /** When the edge accepted the socket; orders sessions whose notices arrive out of order. */
+      readonly connectedAt: number;
+      readonly sessionId: string;
+      readonly edgeId: string;
+      readonly remoteAddress?: string;
+    }
+  | { readonly type: 'SESSION_CLOSED'; readonly at: number; readonly sessionId: string; readonly closeCode?: number }
+  | {
+      readonly type: 'CALL';
+      readonly at: number;
+      readonly sessionId: string;
+      readonly messageId: string;
+      readonly action: string;
+      readonly payload: unknown;
+      readonly violation?: Violation;
+      readonly lookups: CallLookups;
+    }
+  | {
+      readonly type: 'CS_CALL_SETTLED';
+      readonly at: number;
+      readonly requestId: string;
+      readonly action: string;
+      readonly request: unknown;
+      /** The command wrote a charging profile to the charger's flash (not an identical re-send). */
+      readonly profileWrite?: boolean;
+      readonly outcome:
+        | { readonly ok: true; readonly response: unknown }
+        | { readonly ok: false; readonly error: string; readonly description: string };
+    }
+  | { readonly type: 'TIMER'; readonly at: number; readonly name: string; readonly deadline: number }
+  | {
+      readonly type: 'STREAM_OBSERVATION';
+      readonly at: number;
+      readonly observationId: number;
+      /** The charger's time of the value (ms). */
+      readonly timestamp: number;
+      readonly value: unknown;
+      /** For an RFID token (128) when Fleetwire authorizes stream tokens: the token's registration. */
+      readonly authorization?: IdTagInfo;
+    }
+  | {
+      readonly type: 'STREAM_COMMAND_RESPONSE';
+      readonly at: number;
+      readonly commandId: number;
+      readonly ticks: string;
+      readonly wasAccepted: boolean;
+      readonly resultCode: number | null;
+      readonly comment: string;
+    }
+  | {
+      readonly type: 'EASEE_COMMAND_REQUESTED';
+      readonly at: number;
+      readonly requestId: string;
+      readonly name: string;
+      readonly args: Readonly<Record<string, unknown>>;
+      readonly expiresAt: number;
+      readonly responseTimeoutMs: number;
+      readonly maxAttempts: number;
+    };
+
+export type EmittedEvent = Outgoing;
+
+/** How long a charger may stay silent, in heartbeat intervals, before it is reported as silent. */
+export const silenceFactor = 3;
+
+/** How long after an accepted RemoteStartTransaction its StartTransaction is expected. */
+export const remoteStartWindowMs = 10 * 60_000;
+
+/** How long OCPP may say Charging while the stream says Disconnected before an alert. */
+export const disagreementAfterMs = 5 * 60_000;

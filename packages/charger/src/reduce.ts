@@ -1,0 +1,235 @@
+import type { CallOutcome, Outgoing } from '@fleetwire/contracts';
+import { commandSettled } from './handlers/central-commands.ts';
+import { commandResponse, commandTimedOut, requestCommand } from './handlers/easee-commands.ts';
+import { answer } from './handlers/index.ts';
+import { channelsDisagree, observation } from './handlers/stream.ts';
+import {
+  type ChargerContext,
+  type ChargerEvent,
+  type ChargerInput,
+  disagreementAfterMs,
+  type StreamState,
+  silenceFactor,
+} from './model.ts';
+import { Reduction } from './reduction.ts';
+
+export const initialStreamState: StreamState = {
+  observations: {},
+  lastSeenAt: null,
+  status: null,
+  session: null,
+  recentSessions: [],
+  commands: {},
+  recentCommands: [],
+  disagreementAlerted: false,
+};
+
+export function initialContext(input: ChargerInput): ChargerContext {
+  return {
+    serial: input.serial,
+    heartbeatIntervalS: input.heartbeatIntervalS,
+    session: null,
+    latestConnectAt: 0,
+    lastSeenAt: null,
+    boot: null,
+    connectors: {},
+    transactions: {},
+    recentStarts: [],
+    recentStops: [],
+    lastCall: null,
+    firmware: null,
+    diagnostics: null,
+    deadlines: {},
+    eventSeq: 0,
+    stream: initialStreamState,
+    ...initialCommandState,
+  };
+}
+
+/** The parts of the context that came with the operator API's commands (machine version 2). */
+export const initialCommandState = {
+  centralCommands: [],
+  remoteStarts: [],
+  smartCharging: { installed: [], writeBudget: null, reported: null },
+  localList: null,
+  recentTransactions: [],
+} satisfies Partial<ChargerContext>;
+
+export interface Reduced {
+  readonly context: ChargerContext;
+  readonly events: readonly Outgoing[];
+}
+
+function withDeadline(context: ChargerContext, name: string, deadline: number | undefined): ChargerContext {
+  if (context.deadlines[name] === deadline) return context;
+  const deadlines = { ...context.deadlines };
+  if (deadline === undefined) delete deadlines[name];
+  else deadlines[name] = deadline;
+  return { ...context, deadlines };
+}
+
+function silenceDeadline(context: ChargerContext, seenAt: number): number {
+  return seenAt + silenceFactor * context.heartbeatIntervalS * 1000;
+}
+
+/**
+ * False for a retried notice of the current session, and for the notice of a socket older than the newest one seen
+ * (two connections, two paths to the worker): that must not take the charger back to a dead session.
+ */
+export function opensNewerSession(
+  context: ChargerContext,
+  event: Extract<ChargerEvent, { type: 'SESSION_OPENED' }>,
+): boolean {
+  return context.session?.id !== event.sessionId && event.connectedAt >= context.latestConnectAt;
+}
+
+/** The answer the charger got for this CALL already, when it is a redelivery of the last one. */
+export function answeredBefore(context: ChargerContext, sessionId: string, messageId: string): CallOutcome | undefined {
+  const last = context.lastCall;
+  return last !== null && last.sessionId === sessionId && last.messageId === messageId
+    ? (last.response as CallOutcome)
+    : undefined;
+}
+
+function reduceCall(context: ChargerContext, call: Extract<ChargerEvent, { type: 'CALL' }>): Reduced {
+  if (answeredBefore(context, call.sessionId, call.messageId) !== undefined) return { context, events: [] };
+  const reduction = new Reduction(context, call.at);
+  let next: ChargerContext;
+  let outcome: CallOutcome;
+  try {
+    const answered = answer(context, call, reduction);
+    next = answered.context;
+    outcome = { ok: true, payload: answered.response };
+  } catch (error) {
+    // An actor whose action throws stops for good (XState #5088); a CALLERROR lets the charger retry instead.
+    reduction.events.length = 0;
+    next = context;
+    outcome = { ok: false, code: 'InternalError', description: error instanceof Error ? error.message : String(error) };
+  }
+  next = {
+    ...next,
+    lastSeenAt: call.at,
+    lastCall: { sessionId: call.sessionId, messageId: call.messageId, response: outcome },
+  };
+  next = withDeadline(next, 'silence', silenceDeadline(next, call.at));
+  return { context: reduction.seal(next), events: reduction.events };
+}
+
+function reduceStream(
+  context: ChargerContext,
+  event: Extract<ChargerEvent, { type: 'STREAM_OBSERVATION' | 'STREAM_COMMAND_RESPONSE' | 'EASEE_COMMAND_REQUESTED' }>,
+): Reduced {
+  const reduction = new Reduction(context, event.at);
+  let next: ChargerContext;
+  try {
+    switch (event.type) {
+      case 'STREAM_OBSERVATION':
+        next = observation(context, event, reduction);
+        break;
+      case 'STREAM_COMMAND_RESPONSE':
+        next = commandResponse(context, event, reduction);
+        break;
+      case 'EASEE_COMMAND_REQUESTED':
+        next = requestCommand(context, event, reduction);
+        break;
+    }
+  } catch (error) {
+    // Never let the actor stop on its input; the input is dropped and the reason recorded.
+    reduction.events.length = 0;
+    reduction.emit('alert', { kind: 'input-failed', input: event.type, reason: String(error) });
+    next = context;
+  }
+  return { context: reduction.seal(next), events: reduction.events };
+}
+
+function reduceTimer(context: ChargerContext, event: Extract<ChargerEvent, { type: 'TIMER' }>): Reduced {
+  // A timer armed for an older deadline is stale: the deadline moved or went away since.
+  if (context.deadlines[event.name] !== event.deadline) return { context, events: [] };
+  const reduction = new Reduction(context, event.at);
+  let next = withDeadline(context, event.name, undefined);
+  if (event.name === 'silence' && context.session !== null) {
+    reduction.emit('alert', { kind: 'charger-silent', lastSeenAt: context.lastSeenAt, sessionId: context.session.id });
+  } else if (event.name === 'disagreement' && channelsDisagree(context)) {
+    reduction.emit('alert', {
+      kind: 'channels-disagree',
+      ocppStatus: context.connectors['1']?.status ?? null,
+      streamStatus: context.stream.status,
+      sinceMs: disagreementAfterMs,
+    });
+    next = { ...next, stream: { ...next.stream, disagreementAlerted: true } };
+  } else if (event.name.startsWith('cmd:')) {
+    next = commandTimedOut(next, event.name.slice(4), reduction);
+  }
+  return { context: reduction.seal(next), events: reduction.events };
+}
+
+/** Arms the disagreement deadline when the channels start to disagree, and disarms it when they agree again. */
+function watchDisagreement(reduced: Reduced, at: number): Reduced {
+  const { context } = reduced;
+  const disagree = channelsDisagree(context);
+  const armed = context.deadlines.disagreement !== undefined;
+  if (disagree && !armed && !context.stream.disagreementAlerted) {
+    return { ...reduced, context: withDeadline(context, 'disagreement', at + disagreementAfterMs) };
+  }
+  if (!disagree && (armed || context.stream.disagreementAlerted)) {
+    const cleared = withDeadline(context, 'disagreement', undefined);
+    return { ...reduced, context: { ...cleared, stream: { ...cleared.stream, disagreementAlerted: false } } };
+  }
+  return reduced;
+}
+
+/** Applies one input to a charger. Pure: the same context and event always give the same result. */
+export function reduceInput(context: ChargerContext, event: ChargerEvent): Reduced {
+  const reduced = applyInput(context, event);
+  return reduced.context === context ? reduced : watchDisagreement(reduced, event.at);
+}
+
+function applyInput(context: ChargerContext, event: ChargerEvent): Reduced {
+  switch (event.type) {
+    case 'STREAM_OBSERVATION':
+    case 'STREAM_COMMAND_RESPONSE':
+    case 'EASEE_COMMAND_REQUESTED':
+      return reduceStream(context, event);
+    case 'TIMER':
+      return reduceTimer(context, event);
+    case 'CALL':
+      return reduceCall(context, event);
+    case 'SESSION_OPENED': {
+      if (!opensNewerSession(context, event)) return { context, events: [] };
+      const reduction = new Reduction(context, event.at);
+      reduction.emit('connection', { connected: true, sessionId: event.sessionId, edgeId: event.edgeId });
+      const next = withDeadline(
+        {
+          ...context,
+          latestConnectAt: event.connectedAt,
+          session: {
+            id: event.sessionId,
+            edgeId: event.edgeId,
+            since: event.at,
+            ...(event.remoteAddress === undefined ? {} : { remoteAddress: event.remoteAddress }),
+          },
+          lastSeenAt: event.at,
+        },
+        'silence',
+        silenceDeadline(context, event.at),
+      );
+      return { context: reduction.seal(next), events: reduction.events };
+    }
+    case 'SESSION_CLOSED': {
+      // Fenced by session id: the late close of a replaced socket must not take the new one offline.
+      if (context.session?.id !== event.sessionId) return { context, events: [] };
+      const reduction = new Reduction(context, event.at);
+      reduction.emit('connection', {
+        connected: false,
+        sessionId: event.sessionId,
+        ...(event.closeCode === undefined ? {} : { closeCode: event.closeCode }),
+      });
+      const next = withDeadline({ ...context, session: null }, 'silence', undefined);
+      return { context: reduction.seal(next), events: reduction.events };
+    }
+    case 'CS_CALL_SETTLED': {
+      const reduction = new Reduction(context, event.at);
+      return { context: reduction.seal(commandSettled(context, event, reduction)), events: reduction.events };
+    }
+  }
+}

@@ -1,0 +1,321 @@
+import type { Bus } from '@fleetwire/bus';
+import { answeredBefore, planCall } from '@fleetwire/charger';
+import {
+  type ApiReply,
+  type ApiRequest,
+  type CallOutcome,
+  type ChargerCallRequest,
+  type ChargerSessionEvent,
+  type CommandSink,
+  isValidSerial,
+  type ShardStreamSource,
+  type StreamDelivery,
+  serialOfShardSubject,
+  subjects,
+} from '@fleetwire/contracts';
+import { ObservationId } from '@fleetwire/easee';
+import { shardOf } from '@fleetwire/sharding';
+import type { Stores } from '@fleetwire/store';
+import { FleetwireMetrics, type Logger } from '@fleetwire/telemetry';
+import { idTagInfoFor } from './authorization.ts';
+import { type ChargerEntry, ChargerRuntime, type OwnedShard } from './charger-runtime.ts';
+import { NotOwnerError } from './errors.ts';
+import { OperatorRequests } from './operator-requests.ts';
+
+export interface EaseeCommandPolicy {
+  /** A command without a command response by then is sent again (Easee suggests about 60 s). */
+  readonly responseTimeoutMs: number;
+  readonly maxAttempts: number;
+  /** ExpiresAt of a command: after it, the charger ignores it and it is not sent again. */
+  readonly expiresInMs: number;
+}
+
+export interface ActorHostOptions {
+  readonly bus: Bus;
+  readonly stores: Stores;
+  readonly shardCount: number;
+  readonly heartbeatIntervalS: number;
+  readonly clock: () => number;
+  readonly logger: Logger;
+  /** The Easee stream of the owned shards (FW_EASEE); absent when no operator stream is configured. */
+  readonly streams?: ShardStreamSource;
+  /** Where Easee commands go (FW_EASEE_CMD); absent when no operator stream is configured. */
+  readonly commands?: CommandSink;
+  /** Answer RFID tokens seen on the stream (observation 128) from our id tags. */
+  readonly authorizeStreamTokens?: boolean;
+  readonly easeeCommands?: EaseeCommandPolicy;
+  readonly metrics?: FleetwireMetrics;
+}
+
+const defaultCommandPolicy: EaseeCommandPolicy = {
+  responseTimeoutMs: 60_000,
+  maxAttempts: 3,
+  expiresInMs: 10 * 60_000,
+};
+
+/**
+ * A worker's charger actors by shard: takes shards over and hands them back, and feeds each charger its inputs —
+ * OCPP CALLs and session changes from the edge, operator requests, the Easee stream — through the runtime.
+ */
+export class ActorHost {
+  private readonly shards = new Map<number, OwnedShard>();
+  private readonly runtime: ChargerRuntime;
+  private readonly operatorRequests: OperatorRequests;
+  private readonly options: ActorHostOptions;
+  private readonly log: Logger;
+  private readonly metrics: FleetwireMetrics;
+
+  constructor(options: ActorHostOptions) {
+    this.options = options;
+    this.log = options.logger;
+    this.metrics = options.metrics ?? new FleetwireMetrics();
+    this.metrics.observe({ actors: () => this.runtime.entries.size, shards: () => this.shards.size });
+    this.runtime = new ChargerRuntime({
+      metrics: this.metrics,
+      stores: options.stores,
+      commands: options.commands,
+      heartbeatIntervalS: options.heartbeatIntervalS,
+      clock: options.clock,
+      logger: options.logger,
+      isServing: (owned) => this.shards.get(owned.shard) === owned,
+      onFenced: (owned) => this.fenced(owned),
+      onCommitted: (_serial, items) => this.operatorRequests.committed(items),
+    });
+    this.operatorRequests = new OperatorRequests({
+      bus: options.bus,
+      runtime: this.runtime,
+      clock: options.clock,
+      commands: options.commands,
+      easeeCommands: options.easeeCommands ?? defaultCommandPolicy,
+    });
+  }
+
+  get ownedShards(): readonly number[] {
+    return [...this.shards.keys()];
+  }
+
+  get actorCount(): number {
+    return this.runtime.entries.size;
+  }
+
+  /** Takes a shard over: fences and loads its snapshots, re-arms their deadlines, then starts serving it. */
+  async acquire(shard: number, leaseToken: number): Promise<void> {
+    if (this.shards.has(shard)) return;
+    this.metrics.handOvers.inc({ direction: 'acquired' });
+    const owned: OwnedShard = { shard, leaseToken, serials: new Set(), subscriptions: [], releasing: false };
+    this.shards.set(shard, owned);
+    const serials = await this.options.stores.chargers.serialsInShard(shard);
+    const stored = await this.options.stores.snapshots.claim(serials, leaseToken);
+    for (const [serial, snapshot] of stored) {
+      if (!this.runtime.entries.has(serial)) this.runtime.create(serial, owned, snapshot);
+    }
+    const { bus } = this.options;
+    owned.subscriptions.push(
+      bus.serve(subjects.chargerCallsOfShard(shard), (data, subject) =>
+        this.handleCall(this.serialOf(subject, shard), shard, data as ChargerCallRequest),
+      ),
+      bus.serve(subjects.chargerSessionsOfShard(shard), (data, subject) =>
+        this.handleSession(this.serialOf(subject, shard), shard, data as ChargerSessionEvent),
+      ),
+      bus.serve(subjects.apiOfShard(shard), (data, subject) =>
+        this.handleApi(this.serialOf(subject, shard), shard, data as ApiRequest),
+      ),
+    );
+    if (this.options.streams !== undefined) {
+      const stream = await this.options.streams.open(shard, (delivery) => this.handleStream(shard, delivery));
+      owned.closeStream = () => stream.close();
+    }
+  }
+
+  /** Hands a shard over: stops taking inputs, finishes those in flight, publishes what is committed. */
+  async release(shard: number): Promise<void> {
+    const owned = this.shards.get(shard);
+    if (owned === undefined || owned.releasing) return;
+    owned.releasing = true;
+    this.metrics.handOvers.inc({ direction: 'released' });
+    await owned.closeStream?.().catch((error: unknown) => this.log.warn({ shard, err: error }, 'stream close failed'));
+    for (const subscription of owned.subscriptions) subscription.unsubscribe();
+    const entries = this.entriesOf(owned);
+    await this.runtime.drain(entries);
+    if (this.shards.get(shard) === owned) this.shards.delete(shard);
+    for (const entry of entries) this.runtime.forget(entry);
+  }
+
+  /**
+   * Stops serving at once, without flushing or releasing anything: what a crash looks like from outside. Work
+   * already running may still try to commit; the next owner's fencing decides whether it lands.
+   */
+  halt(): void {
+    this.runtime.stop();
+    for (const owned of this.shards.values()) {
+      for (const subscription of owned.subscriptions) subscription.unsubscribe();
+      void owned.closeStream?.().catch(() => undefined);
+    }
+    this.shards.clear();
+    for (const entry of [...this.runtime.entries.values()]) this.runtime.forget(entry);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.ownedShards.map((shard) => this.release(shard)));
+    this.runtime.stop();
+  }
+
+  private entriesOf(owned: OwnedShard): ChargerEntry[] {
+    return [...owned.serials].flatMap((serial) => this.runtime.entries.get(serial) ?? []);
+  }
+
+  /** A newer owner fenced this shard off: drop it without writing anything more. */
+  private fenced(owned: OwnedShard): void {
+    if (this.shards.get(owned.shard) !== owned) return;
+    this.log.warn({ shard: owned.shard, leaseToken: owned.leaseToken }, 'shard fenced off by a newer owner');
+    for (const subscription of owned.subscriptions) subscription.unsubscribe();
+    void owned.closeStream?.().catch(() => undefined);
+    this.shards.delete(owned.shard);
+    for (const entry of this.entriesOf(owned)) void entry.tail.then(() => this.runtime.forget(entry));
+  }
+
+  private serialOf(subject: string, shard: number): string {
+    const serial = serialOfShardSubject(subject);
+    if (!isValidSerial(serial) || shardOf(serial, this.options.shardCount) !== shard) {
+      throw new Error(`subject ${subject} does not name a charger of shard ${shard}`);
+    }
+    return serial;
+  }
+
+  private entryFor(serial: string, shard: number): Promise<ChargerEntry> {
+    const existing = this.runtime.entries.get(serial);
+    if (existing !== undefined) return Promise.resolve(existing);
+    const owned = this.shards.get(shard);
+    if (owned === undefined || owned.releasing) return Promise.reject(new NotOwnerError(serial, shard));
+    return this.runtime.load(serial, owned);
+  }
+
+  async handleCall(serial: string, shard: number, call: ChargerCallRequest): Promise<CallOutcome> {
+    const entry = await this.entryFor(serial, shard);
+    return this.runtime.enqueue(entry, async () => {
+      const context = entry.actor.getSnapshot().context;
+      const replayed = answeredBefore(context, call.sessionId, call.messageId);
+      if (replayed !== undefined) return replayed;
+      const { stores, clock, heartbeatIntervalS } = this.options;
+      const plan = planCall(context, call.sessionId, call.messageId, call.action, call.payload);
+      const at = clock();
+      const idTagInfo = plan.idTag === undefined ? undefined : await idTagInfoFor(stores.idTags, plan.idTag, at);
+      const transactionId = plan.needsTransactionId ? await stores.transactions.nextId() : undefined;
+      entry.actor.send({
+        type: 'CALL',
+        at,
+        sessionId: call.sessionId,
+        messageId: call.messageId,
+        action: call.action,
+        payload: call.payload,
+        ...(call.violation === undefined ? {} : { violation: call.violation }),
+        lookups: {
+          heartbeatIntervalS,
+          ...(idTagInfo === undefined ? {} : { idTagInfo }),
+          ...(transactionId === undefined ? {} : { transactionId }),
+        },
+      });
+      await this.runtime.commit(entry);
+      return entry.actor.getSnapshot().context.lastCall?.response as CallOutcome;
+    });
+  }
+
+  async handleSession(serial: string, shard: number, session: ChargerSessionEvent): Promise<{ ok: true }> {
+    const entry = await this.entryFor(serial, shard);
+    const at = this.options.clock();
+    await this.runtime.apply(
+      entry,
+      session.kind === 'connected'
+        ? {
+            type: 'SESSION_OPENED',
+            at,
+            connectedAt: session.at,
+            sessionId: session.sessionId,
+            edgeId: session.edgeId,
+            ...(session.remoteAddress === undefined ? {} : { remoteAddress: session.remoteAddress }),
+          }
+        : {
+            type: 'SESSION_CLOSED',
+            at,
+            sessionId: session.sessionId,
+            ...(session.closeCode === undefined ? {} : { closeCode: session.closeCode }),
+          },
+    );
+    return { ok: true };
+  }
+
+  /**
+   * One message of the Easee stream. Applied in stream order per charger; a redelivery at or below the charger's
+   * applied sequence is skipped; the message is acknowledged once a commit holds it, which may be the commit of a
+   * later input of the same charger.
+   */
+  private handleStream(shard: number, delivery: StreamDelivery): void {
+    const { message } = delivery;
+    if (!isValidSerial(message.serial) || shardOf(message.serial, this.options.shardCount) !== shard) {
+      this.log.warn({ shard, serial: message.serial }, 'stream message for another shard acknowledged and dropped');
+      delivery.ack();
+      return;
+    }
+    void this.discovered(message.serial)
+      .then(() => this.entryFor(message.serial, shard))
+      .then((entry) =>
+        this.runtime.enqueue(entry, async () => {
+          if (delivery.seq !== 0 && delivery.seq <= entry.lastSeq) {
+            entry.pendingAcks.push(delivery);
+            await this.runtime.commit(entry);
+            return;
+          }
+          const at = this.options.clock();
+          if (message.kind === 'observation') {
+            this.metrics.streamLagSeconds.observe(Math.max(0, at - message.timestampMs) / 1000);
+            const token =
+              message.observationId === ObservationId.UserIDToken && this.options.authorizeStreamTokens === true;
+            const authorization =
+              token && typeof message.value === 'string'
+                ? await idTagInfoFor(this.options.stores.idTags, message.value, at)
+                : undefined;
+            entry.actor.send({
+              type: 'STREAM_OBSERVATION',
+              at,
+              observationId: message.observationId,
+              timestamp: message.timestampMs,
+              value: message.value,
+              ...(authorization === undefined ? {} : { authorization }),
+            });
+          } else {
+            entry.actor.send({
+              type: 'STREAM_COMMAND_RESPONSE',
+              at,
+              commandId: message.commandId,
+              ticks: message.ticks,
+              wasAccepted: message.wasAccepted,
+              resultCode: message.resultCode,
+              comment: message.comment,
+            });
+          }
+          if (delivery.seq !== 0) entry.lastSeq = delivery.seq;
+          entry.pendingAcks.push(delivery);
+          // Group commit per charger: with more inputs waiting in its mailbox, the last of them commits (and
+          // acknowledges) all. Until then nothing is acknowledged, so a crash only means a redelivery.
+          if (entry.depth <= 1) await this.runtime.commit(entry);
+        }),
+      )
+      .catch((error: unknown) =>
+        // Left unacknowledged: the stream delivers it again (to this worker or the shard's next owner).
+        this.log.warn({ serial: message.serial, seq: delivery.seq, err: error }, 'stream message not applied'),
+      );
+  }
+
+  /** A charger first seen on the stream is registered as discovered, so the fleet lists it. */
+  private async discovered(serial: string): Promise<void> {
+    if (this.runtime.entries.has(serial)) return;
+    const { chargers } = this.options.stores;
+    if ((await chargers.get(serial)) !== undefined) return;
+    const now = new Date(this.options.clock()).toISOString();
+    await chargers.put({ serial, registeredAt: now, updatedAt: now, discoveredBy: 'easee-stream' });
+  }
+
+  async handleApi(serial: string, shard: number, request: ApiRequest): Promise<ApiReply> {
+    return this.operatorRequests.handle(await this.entryFor(serial, shard), request);
+  }
+}

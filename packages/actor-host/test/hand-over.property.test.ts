@@ -1,0 +1,305 @@
+import { InProcessBus, NoRespondersError, RemoteError, RequestTimeoutError } from '@fleetwire/bus';
+import type { ChargerCallRequest, FleetEvent } from '@fleetwire/contracts';
+import { subjects } from '@fleetwire/contracts';
+import { shardOf } from '@fleetwire/sharding';
+import { memoryStores, type SnapshotStore, type SnapshotWrite, type Stores } from '@fleetwire/store';
+import { createLogger } from '@fleetwire/telemetry';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ActorHost } from '../src/index.ts';
+
+const shardCount = 4;
+const serial = 'EHPROP01';
+const shard = shardOf(serial, shardCount);
+const logger = createLogger({ level: 'silent' });
+const clock = () => Date.parse('2026-11-22T10:00:00Z');
+
+type Input =
+  | {
+      readonly kind: 'session';
+      readonly event: 'connected' | 'disconnected';
+      readonly sessionId: string;
+      readonly at: number;
+    }
+  | { readonly kind: 'call'; readonly request: ChargerCallRequest };
+
+/** Stands for the transaction id the charger was given: a charger uses the id it got, whatever it is. */
+const givenTransactionId = '<transaction id>';
+
+function withGivenTransactionId(input: Input, transactionId: number | undefined): Input {
+  if (input.kind !== 'call' || transactionId === undefined) return input;
+  const payload = JSON.parse(
+    JSON.stringify(input.request.payload).replaceAll(`"${givenTransactionId}"`, String(transactionId)),
+  ) as unknown;
+  return { kind: 'call', request: { ...input.request, payload } };
+}
+
+function script(): Input[] {
+  const inputs: Input[] = [];
+  let n = 0;
+  const call = (sessionId: string, action: string, payload: unknown) =>
+    inputs.push({ kind: 'call', request: { sessionId, messageId: `m${++n}`, action, payload, receivedAt: 0 } });
+  inputs.push({ kind: 'session', event: 'connected', sessionId: 's1', at: 1 });
+  call('s1', 'BootNotification', { chargePointVendor: 'Easee', chargePointModel: 'Home' });
+  call('s1', 'StatusNotification', { connectorId: 1, status: 'Preparing', errorCode: 'NoError' });
+  call('s1', 'StartTransaction', { connectorId: 1, idTag: 'TAG', meterStart: 0, timestamp: '2026-11-22T10:00:00Z' });
+  for (let i = 1; i <= 4; i++) {
+    call('s1', 'MeterValues', {
+      connectorId: 1,
+      transactionId: givenTransactionId,
+      meterValue: [{ timestamp: `2026-11-22T10:0${i}:00Z`, sampledValue: [{ value: String(i * 1000) }] }],
+    });
+  }
+  inputs.push({ kind: 'session', event: 'disconnected', sessionId: 's1', at: 2 });
+  inputs.push({ kind: 'session', event: 'connected', sessionId: 's2', at: 3 });
+  call('s2', 'StatusNotification', { connectorId: 1, status: 'Finishing', errorCode: 'NoError' });
+  call('s2', 'StopTransaction', {
+    transactionId: givenTransactionId,
+    meterStop: 4500,
+    timestamp: '2026-11-22T10:05:00Z',
+  });
+  call('s2', 'StatusNotification', { connectorId: 1, status: 'Available', errorCode: 'NoError' });
+  return inputs;
+}
+
+type Step =
+  | { readonly op: 'deliver' }
+  | { readonly op: 'redeliver' }
+  | { readonly op: 'parallel' }
+  | { readonly op: 'crash-during'; readonly afterTicks: number }
+  | { readonly op: 'hand-over' }
+  | { readonly op: 'stall-and-replace'; readonly resumeAfterSteps: number };
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+/** A worker's view of the snapshot store whose writes can be held back, as if the process were paused. */
+class StallableSnapshots implements SnapshotStore {
+  private readonly store: SnapshotStore;
+  private held: (() => void)[] | undefined;
+
+  constructor(store: SnapshotStore) {
+    this.store = store;
+  }
+
+  stall(): void {
+    this.held = [];
+  }
+
+  resume(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const release of held) release();
+  }
+
+  claim(serials: readonly string[], leaseToken: number) {
+    return this.store.claim(serials, leaseToken);
+  }
+
+  async write(writes: readonly SnapshotWrite[]): Promise<boolean[]> {
+    const held = this.held;
+    if (held !== undefined) await new Promise<void>((resolve) => held.push(resolve));
+    return this.store.write(writes);
+  }
+
+  delete(serial: string) {
+    return this.store.delete(serial);
+  }
+}
+
+/** One charger's shard moving between workers on one bus and one store, as the cluster does it. */
+class Shard {
+  readonly bus = new InProcessBus();
+  readonly stores: Stores = memoryStores(shardCount);
+  private owner: ActorHost | undefined;
+  private ownerSnapshots: StallableSnapshots | undefined;
+  private token = 0;
+  private readonly hosts: ActorHost[] = [];
+  private readonly stalled: { snapshots: StallableSnapshots; resumeAt: number }[] = [];
+
+  async newOwner(): Promise<void> {
+    const snapshots = new StallableSnapshots(this.stores.snapshots);
+    const host = new ActorHost({
+      bus: this.bus,
+      stores: { ...this.stores, snapshots },
+      shardCount,
+      heartbeatIntervalS: 300,
+      clock,
+      logger,
+    });
+    this.ownerSnapshots = snapshots;
+    this.hosts.push(host);
+    this.token += 1;
+    await host.acquire(shard, this.token);
+    this.owner = host;
+  }
+
+  async crash(): Promise<void> {
+    this.owner?.halt();
+    await this.newOwner();
+  }
+
+  /**
+   * The owner stops committing mid-flight (a paused process) and is replaced; the delivery times out on it and is
+   * retried on the new owner, as the edge does. The held writes go out `resumeAfterSteps` steps later.
+   */
+  async stallAndReplace(input: Input, step: number, resumeAfterSteps: number): Promise<unknown> {
+    const snapshots = this.ownerSnapshots as StallableSnapshots;
+    snapshots.stall();
+    const delivery = this.deliver(input);
+    await tick();
+    this.owner?.halt();
+    this.stalled.push({ snapshots, resumeAt: step + resumeAfterSteps });
+    await this.newOwner();
+    return delivery;
+  }
+
+  resumeStalled(step: number): void {
+    for (const stalled of this.stalled) if (stalled.resumeAt <= step) stalled.snapshots.resume();
+  }
+
+  async handOver(): Promise<void> {
+    await this.owner?.release(shard);
+    await this.newOwner();
+  }
+
+  /** Delivers like the edge does: retried while nobody (or a fenced owner) answers. */
+  async deliver(input: Input): Promise<unknown> {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      try {
+        if (input.kind === 'call') {
+          return await this.bus.request(subjects.chargerCall(shard, serial), input.request, { timeoutMs: 50 });
+        }
+        return await this.bus.request(
+          subjects.chargerSession(shard, serial),
+          { kind: input.event, sessionId: input.sessionId, edgeId: 'e1', at: input.at },
+          { timeoutMs: 50 },
+        );
+      } catch (error) {
+        const retried =
+          error instanceof NoRespondersError || error instanceof RemoteError || error instanceof RequestTimeoutError;
+        if (!retried) throw error;
+        await tick();
+      }
+    }
+    throw new Error('never delivered');
+  }
+
+  async outcome(): Promise<{ context: unknown; events: FleetEvent[]; transactions: readonly unknown[] }> {
+    this.resumeStalled(Number.POSITIVE_INFINITY);
+    for (let i = 0; i < 10; i++) await tick();
+    await this.owner?.release(shard);
+    for (let i = 0; i < 10; i++) await tick();
+    const stored = (await this.stores.snapshots.claim([serial], this.token + 1)).get(serial);
+    const events = (await this.stores.events.read(0, 10_000)).map((storedEvent) => storedEvent.event);
+    const transactions = (await this.stores.transactions.list({}, { limit: 100 })).items;
+    for (const host of this.hosts) host.halt();
+    const snapshot = stored?.snapshot as { context: unknown } | undefined;
+    return { context: snapshot?.context, events, transactions };
+  }
+}
+
+/** Transaction ids differ between runs (an id allocated before a crash is never reused); compare by rank. */
+function normalized(value: unknown): unknown {
+  const ranks = new Map<number, string>();
+  const rank = (id: number) => {
+    if (!ranks.has(id)) ranks.set(id, `tx#${ranks.size + 1}`);
+    return ranks.get(id) as string;
+  };
+  const text = JSON.stringify(value, (key, field) => {
+    if ((key === 'transactionId' || key === 'id') && typeof field === 'number') return rank(field);
+    if (key === 'recentStops') return (field as number[]).map(rank);
+    if (key === 'transactions' && field !== null && !Array.isArray(field) && typeof field === 'object') {
+      return Object.fromEntries(Object.entries(field).map(([id, record]) => [rank(Number(id)), record]));
+    }
+    if (key === 'key' && typeof field === 'string') return 'start-key';
+    return field;
+  });
+  return JSON.parse(text);
+}
+
+async function run(inputs: readonly Input[], steps: readonly Step[]) {
+  const shardUnderTest = new Shard();
+  await shardUnderTest.stores.chargers.put({ serial, registeredAt: 'now', updatedAt: 'now' });
+  await shardUnderTest.stores.idTags.put({ idTag: 'TAG', status: 'Accepted', updatedAt: 'now' });
+  await shardUnderTest.newOwner();
+  let next = 0;
+  let last: Input | undefined;
+  let transactionId: number | undefined;
+  const inputAt = (i: number) => withGivenTransactionId(inputs[i] as Input, transactionId);
+  const learn = (reply: unknown) => {
+    const payload = (reply as { ok?: boolean; payload?: { transactionId?: number } } | undefined)?.payload;
+    if (typeof payload?.transactionId === 'number') transactionId = payload.transactionId;
+  };
+  for (const [index, step] of steps.entries()) {
+    shardUnderTest.resumeStalled(index);
+    if (next >= inputs.length) break;
+    const input = inputAt(next);
+    switch (step.op) {
+      case 'deliver':
+        learn(await shardUnderTest.deliver(input));
+        next += 1;
+        last = input;
+        break;
+      case 'redeliver':
+        if (last !== undefined) await shardUnderTest.deliver(last);
+        break;
+      case 'parallel':
+        for (const reply of await Promise.all([shardUnderTest.deliver(input), shardUnderTest.deliver(input)]))
+          learn(reply);
+        next += 1;
+        last = input;
+        break;
+      case 'crash-during': {
+        const delivery = shardUnderTest.deliver(input);
+        for (let i = 0; i < step.afterTicks; i++) await tick();
+        await shardUnderTest.crash();
+        learn(await delivery);
+        next += 1;
+        last = input;
+        break;
+      }
+      case 'hand-over':
+        await shardUnderTest.handOver();
+        break;
+      case 'stall-and-replace':
+        learn(await shardUnderTest.stallAndReplace(input, index, step.resumeAfterSteps));
+        next += 1;
+        last = input;
+        break;
+    }
+  }
+  for (; next < inputs.length; next++) learn(await shardUnderTest.deliver(inputAt(next)));
+  return shardUnderTest.outcome();
+}
+
+const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant({ op: 'deliver' as const }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'redeliver' as const }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'parallel' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 0, max: 6 }).map((afterTicks) => ({ op: 'crash-during' as const, afterTicks })),
+  },
+  { weight: 1, arbitrary: fc.constant({ op: 'hand-over' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 1, max: 5 })
+      .map((resumeAfterSteps) => ({ op: 'stall-and-replace' as const, resumeAfterSteps })),
+  },
+);
+
+describe('deliver / crash / hand-over / redeliver', () => {
+  it('ends in the state, events and transactions of applying every input once, in order', async () => {
+    const inputs = script();
+    const reference = await run(inputs, []);
+    expect(reference.transactions).toHaveLength(1);
+    const expected = normalized(reference);
+    await fc.assert(
+      fc.asyncProperty(fc.array(stepArbitrary, { minLength: 1, maxLength: 40 }), async (steps) => {
+        expect(normalized(await run(inputs, steps))).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  }, 120_000);
+});

@@ -1,0 +1,3 @@
+export { type CoordinatorOptions, ShardCoordinator, type ShardHost } from './coordinator.ts';
+export { ownerOf, shardsOf } from './rendezvous.ts';
+export * from './shard.ts';

@@ -1,0 +1,303 @@
+import type { ChargerRegistration, IdTagRecord, TransactionRecord } from '@fleetwire/contracts';
+import { shardOf } from '@fleetwire/sharding';
+import { firstKeyAfter, type Keyspace } from './keyspace.ts';
+import {
+  type ApiTokenRecord,
+  type ApiTokenStore,
+  type ChargerFilter,
+  type ChargerRegistry,
+  type IdTagStore,
+  type ListedCharger,
+  type LiveState,
+  maxTransactionId,
+  type OrphanStop,
+  type Page,
+  type PageRequest,
+  type SnapshotStore,
+  type SnapshotWrite,
+  type StoredSnapshot,
+  type TransactionFilter,
+  type TransactionStore,
+} from './stores.ts';
+
+function pageOf<T>(keyspace: Keyspace, ns: string, page: PageRequest): Page<T> {
+  const keys = keyspace.sortedKeys(ns);
+  const start = firstKeyAfter(keys, page.after);
+  const slice = keys.slice(start, start + page.limit);
+  const items = slice.map((key) => keyspace.get<T>(ns, key) as T);
+  const last = slice.at(-1);
+  return start + page.limit < keys.length && last !== undefined ? { items, next: last } : { items };
+}
+
+export class KeyspaceChargerRegistry implements ChargerRegistry {
+  private readonly keyspace: Keyspace;
+  private readonly shardCount: number;
+  private readonly byShard = new Map<number, Set<string>>();
+
+  constructor(keyspace: Keyspace, shardCount: number) {
+    this.keyspace = keyspace;
+    this.shardCount = shardCount;
+    for (const registration of keyspace.values<ChargerRegistration>('charger')) this.index(registration.serial);
+  }
+
+  private index(serial: string): void {
+    const shard = shardOf(serial, this.shardCount);
+    let serials = this.byShard.get(shard);
+    if (serials === undefined) {
+      serials = new Set();
+      this.byShard.set(shard, serials);
+    }
+    serials.add(serial);
+  }
+
+  async serialsInShard(shard: number): Promise<readonly string[]> {
+    return [...(this.byShard.get(shard) ?? [])];
+  }
+
+  async search(filter: ChargerFilter, page: PageRequest): Promise<Page<ListedCharger>> {
+    const keys = this.keyspace.sortedKeys('charger');
+    let start = firstKeyAfter(keys, page.after);
+    if (filter.text !== undefined) start = Math.max(start, firstKeyAtOrAfter(keys, filter.text));
+    const items: ListedCharger[] = [];
+    for (let i = start; i < keys.length; i++) {
+      const serial = keys[i] as string;
+      if (filter.text !== undefined && !serial.startsWith(filter.text)) break;
+      const live = this.keyspace.get<LiveState>('live', serial) ?? {};
+      if (!matchesLive(live, filter)) continue;
+      if (items.length === page.limit) return { items, next: (items.at(-1) as ListedCharger).registration.serial };
+      items.push({
+        registration: this.keyspace.get<ChargerRegistration>('charger', serial) as ChargerRegistration,
+        live,
+      });
+    }
+    return { items };
+  }
+
+  async updateLive(changes: ReadonlyMap<string, LiveState>): Promise<void> {
+    const ops = [...changes].map(([serial, change]) => ({
+      type: 'put' as const,
+      ns: 'live',
+      key: serial,
+      value: { ...this.keyspace.get<LiveState>('live', serial), ...change },
+    }));
+    if (ops.length > 0) await this.keyspace.write(ops);
+  }
+
+  async get(serial: string): Promise<ChargerRegistration | undefined> {
+    return this.keyspace.get('charger', serial);
+  }
+
+  async put(registration: ChargerRegistration): Promise<void> {
+    await this.keyspace.write([{ type: 'put', ns: 'charger', key: registration.serial, value: registration }]);
+    this.index(registration.serial);
+  }
+
+  async delete(serial: string): Promise<boolean> {
+    if (!this.keyspace.has('charger', serial)) return false;
+    await this.keyspace.write([{ type: 'delete', ns: 'charger', key: serial }]);
+    this.byShard.get(shardOf(serial, this.shardCount))?.delete(serial);
+    return true;
+  }
+
+  async list(page: PageRequest): Promise<Page<ChargerRegistration>> {
+    return pageOf(this.keyspace, 'charger', page);
+  }
+}
+
+export function matchesLive(live: LiveState, filter: ChargerFilter): boolean {
+  return (
+    (filter.connected === undefined || (live.connected ?? false) === filter.connected) &&
+    (filter.ocppStatus === undefined || live.ocppStatus === filter.ocppStatus) &&
+    (filter.opMode === undefined || live.opMode === filter.opMode)
+  );
+}
+
+/** Index of the first key at or after `key` in an ascending array. */
+function firstKeyAtOrAfter(sorted: readonly string[], key: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as string) < key) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Id tags are case-insensitive; they are keyed by their lower-case form and keep the spelling they were given. */
+export function idTagKey(idTag: string): string {
+  return idTag.toLowerCase();
+}
+
+export class KeyspaceIdTagStore implements IdTagStore {
+  private readonly keyspace: Keyspace;
+
+  constructor(keyspace: Keyspace) {
+    this.keyspace = keyspace;
+  }
+
+  async get(idTag: string): Promise<IdTagRecord | undefined> {
+    return this.keyspace.get('idtag', idTagKey(idTag));
+  }
+
+  async put(record: IdTagRecord): Promise<void> {
+    await this.keyspace.write([{ type: 'put', ns: 'idtag', key: idTagKey(record.idTag), value: record }]);
+  }
+
+  async delete(idTag: string): Promise<boolean> {
+    const key = idTagKey(idTag);
+    if (!this.keyspace.has('idtag', key)) return false;
+    await this.keyspace.write([{ type: 'delete', ns: 'idtag', key }]);
+    return true;
+  }
+
+  async list(page: PageRequest, parentIdTag?: string): Promise<Page<IdTagRecord>> {
+    if (parentIdTag === undefined) return pageOf(this.keyspace, 'idtag', page);
+    const parent = idTagKey(parentIdTag);
+    const keys = this.keyspace.sortedKeys('idtag');
+    const items: IdTagRecord[] = [];
+    for (let i = firstKeyAfter(keys, page.after); i < keys.length; i++) {
+      const record = this.keyspace.get<IdTagRecord>('idtag', keys[i] as string) as IdTagRecord;
+      if (record.parentIdTag === undefined || idTagKey(record.parentIdTag) !== parent) continue;
+      if (items.length === page.limit) return { items, next: idTagKey((items.at(-1) as IdTagRecord).idTag) };
+      items.push(record);
+    }
+    return { items };
+  }
+}
+
+export class KeyspaceTokenStore implements ApiTokenStore {
+  private readonly keyspace: Keyspace;
+
+  constructor(keyspace: Keyspace) {
+    this.keyspace = keyspace;
+  }
+
+  async byHash(hash: string): Promise<ApiTokenRecord | undefined> {
+    return this.keyspace.get('token', hash);
+  }
+
+  async put(record: ApiTokenRecord): Promise<void> {
+    await this.keyspace.write([{ type: 'put', ns: 'token', key: record.hash, value: record }]);
+  }
+
+  async list(): Promise<readonly ApiTokenRecord[]> {
+    return [...this.keyspace.values<ApiTokenRecord>('token')];
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const record = [...this.keyspace.values<ApiTokenRecord>('token')].find((candidate) => candidate.id === id);
+    if (record === undefined) return false;
+    await this.keyspace.write([{ type: 'delete', ns: 'token', key: record.hash }]);
+    return true;
+  }
+}
+
+/**
+ * Snapshots of the all-in-one process. There is one owner per process, so fencing only guards against an owner
+ * inside this process that lost its lease; the fence floor of a serial without a snapshot is kept in memory.
+ */
+export class KeyspaceSnapshotStore implements SnapshotStore {
+  private readonly fenceFloor = new Map<string, number>();
+  private readonly keyspace: Keyspace;
+
+  constructor(keyspace: Keyspace) {
+    this.keyspace = keyspace;
+  }
+
+  async claim(serials: readonly string[], leaseToken: number): Promise<Map<string, StoredSnapshot>> {
+    const loaded = new Map<string, StoredSnapshot>();
+    for (const serial of serials) {
+      if ((this.fenceFloor.get(serial) ?? 0) < leaseToken) this.fenceFloor.set(serial, leaseToken);
+      const stored = this.keyspace.get<StoredSnapshot>('snap', serial);
+      if (stored !== undefined) loaded.set(serial, stored);
+    }
+    return loaded;
+  }
+
+  async write(writes: readonly SnapshotWrite[]): Promise<boolean[]> {
+    const accepted: boolean[] = [];
+    const ops = [];
+    for (const { serial, ...stored } of writes) {
+      const floor = Math.max(
+        this.fenceFloor.get(serial) ?? 0,
+        this.keyspace.get<StoredSnapshot>('snap', serial)?.leaseToken ?? 0,
+      );
+      const ok = stored.leaseToken >= floor;
+      accepted.push(ok);
+      if (ok) ops.push({ type: 'put' as const, ns: 'snap', key: serial, value: stored });
+    }
+    if (ops.length > 0) await this.keyspace.write(ops);
+    return accepted;
+  }
+
+  async delete(serial: string): Promise<void> {
+    this.fenceFloor.delete(serial);
+    await this.keyspace.write([{ type: 'delete', ns: 'snap', key: serial }]);
+  }
+}
+
+// Zero-padded so that the key order is the id order.
+function transactionKey(id: number): string {
+  return id.toString().padStart(10, '0');
+}
+
+function matches(record: TransactionRecord, filter: TransactionFilter): boolean {
+  return (
+    (filter.serial === undefined || record.serial === filter.serial) &&
+    (filter.idTag === undefined || record.idTag.toLowerCase() === filter.idTag.toLowerCase()) &&
+    (filter.from === undefined || record.startedAt >= filter.from) &&
+    (filter.to === undefined || record.startedAt < filter.to)
+  );
+}
+
+export class KeyspaceTransactionStore implements TransactionStore {
+  private readonly keyspace: Keyspace;
+
+  constructor(keyspace: Keyspace) {
+    this.keyspace = keyspace;
+  }
+
+  async nextId(): Promise<number> {
+    const id = (this.keyspace.get<number>('seq', 'transaction') ?? 0) + 1;
+    if (id > maxTransactionId) throw new Error('transaction ids exhausted (int32)');
+    await this.keyspace.write([{ type: 'put', ns: 'seq', key: 'transaction', value: id }]);
+    return id;
+  }
+
+  async upsert(records: readonly TransactionRecord[]): Promise<void> {
+    const ops = [];
+    for (const record of records) {
+      const key = transactionKey(record.id);
+      const stored = this.keyspace.get<TransactionRecord>('txn', key);
+      if (stored !== undefined && stored.updatedAt > record.updatedAt) continue;
+      ops.push({ type: 'put' as const, ns: 'txn', key, value: record });
+    }
+    if (ops.length > 0) await this.keyspace.write(ops);
+  }
+
+  async get(id: number): Promise<TransactionRecord | undefined> {
+    return this.keyspace.get('txn', transactionKey(id));
+  }
+
+  async list(filter: TransactionFilter, page: PageRequest): Promise<Page<TransactionRecord>> {
+    const keys = this.keyspace.sortedKeys('txn');
+    const items: TransactionRecord[] = [];
+    for (let i = firstKeyAfter(keys, page.after); i < keys.length; i++) {
+      const record = this.keyspace.get<TransactionRecord>('txn', keys[i] as string) as TransactionRecord;
+      if (!matches(record, filter)) continue;
+      if (items.length === page.limit) return { items, next: transactionKey((items.at(-1) as TransactionRecord).id) };
+      items.push(record);
+    }
+    return { items };
+  }
+
+  async keepOrphanStops(stops: readonly OrphanStop[]): Promise<void> {
+    const ops = stops.map((stop) => ({ type: 'put' as const, ns: 'orphan', key: stop.eventId, value: stop }));
+    if (ops.length > 0) await this.keyspace.write(ops);
+  }
+
+  async orphanStops(serial: string): Promise<readonly OrphanStop[]> {
+    return [...this.keyspace.values<OrphanStop>('orphan')].filter((stop) => stop.serial === serial);
+  }
+}

@@ -1,0 +1,105 @@
+export type KeyspaceOp =
+  | { readonly type: 'put'; readonly ns: string; readonly key: string; readonly value: unknown }
+  | { readonly type: 'delete'; readonly ns: string; readonly key: string };
+
+/** Where a keyspace makes its writes durable; the memory keyspace has none. */
+export interface Durability {
+  persist(ops: readonly KeyspaceOp[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Namespaced key → JSON value maps, held in memory. Writes apply at once (read-your-writes) and resolve when
+ * durable. The memory and file-backed stores of the all-in-one process are built on this.
+ */
+export class Keyspace {
+  private readonly namespaces = new Map<string, Map<string, unknown>>();
+  private readonly sortedCache = new Map<string, string[]>();
+  private durability: Durability | undefined;
+
+  useDurability(durability: Durability): void {
+    this.durability = durability;
+  }
+
+  private namespace(ns: string): Map<string, unknown> {
+    let map = this.namespaces.get(ns);
+    if (map === undefined) {
+      map = new Map();
+      this.namespaces.set(ns, map);
+    }
+    return map;
+  }
+
+  get<T>(ns: string, key: string): T | undefined {
+    return this.namespaces.get(ns)?.get(key) as T | undefined;
+  }
+
+  has(ns: string, key: string): boolean {
+    return this.namespaces.get(ns)?.has(key) ?? false;
+  }
+
+  values<T>(ns: string): IterableIterator<T> {
+    return this.namespace(ns).values() as IterableIterator<T>;
+  }
+
+  size(ns: string): number {
+    return this.namespaces.get(ns)?.size ?? 0;
+  }
+
+  /** Keys of `ns` in ascending order; sorted once, then kept in order as keys come and go. */
+  sortedKeys(ns: string): readonly string[] {
+    let sorted = this.sortedCache.get(ns);
+    if (sorted === undefined) {
+      sorted = [...this.namespace(ns).keys()].sort();
+      this.sortedCache.set(ns, sorted);
+    }
+    return sorted;
+  }
+
+  // One binary search and one move per new or removed key, so that registering a charger does not cost a re-sort
+  // of the fleet on the next listing.
+  private keepSorted(ns: string, key: string, added: boolean): void {
+    const sorted = this.sortedCache.get(ns);
+    if (sorted === undefined) return;
+    const at = firstKeyAfter(sorted, key);
+    if (added) sorted.splice(at, 0, key);
+    else if (sorted[at - 1] === key) sorted.splice(at - 1, 1);
+  }
+
+  /** Every entry as a put, for compaction. */
+  *dump(): IterableIterator<KeyspaceOp> {
+    for (const [ns, map] of this.namespaces) {
+      for (const [key, value] of map) yield { type: 'put', ns, key, value };
+    }
+  }
+
+  apply(op: KeyspaceOp): void {
+    const map = this.namespace(op.ns);
+    const existed = map.has(op.key);
+    if (op.type === 'put') map.set(op.key, op.value);
+    else map.delete(op.key);
+    if (existed !== (op.type === 'put')) this.keepSorted(op.ns, op.key, op.type === 'put');
+  }
+
+  async write(ops: readonly KeyspaceOp[]): Promise<void> {
+    for (const op of ops) this.apply(op);
+    if (this.durability !== undefined) await this.durability.persist(ops);
+  }
+
+  async close(): Promise<void> {
+    await this.durability?.close();
+  }
+}
+
+/** Index of the first key greater than `after` in an ascending array. */
+export function firstKeyAfter(sorted: readonly string[], after: string | undefined): number {
+  if (after === undefined) return 0;
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as string) <= after) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

@@ -1,0 +1,147 @@
+import { type FileHandle, mkdir, open, rename, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FleetEvent } from '@fleetwire/contracts';
+import { readJsonLines } from './file-journal.ts';
+import { type EventFilter, type EventLog, matchesEvent, type StoredEvent } from './stores.ts';
+
+export interface LocalEventLogOptions {
+  /** Events kept in memory for readers (SSE resume); older ones stay on disk only. */
+  readonly retained?: number;
+  /** Rotate the file past this size; one rotated file is kept. */
+  readonly maxFileBytes?: number;
+}
+
+/**
+ * The event log of the all-in-one process: a ring of recent events in memory for readers, and, given a
+ * directory, an append-only JSON-lines file. Ids seen in the ring are the dedup window: an outbox re-published
+ * after a restart does not appear twice.
+ */
+export class LocalEventLog implements EventLog {
+  /** The retained events in a circular buffer: `start` is the oldest, `size` how many there are. */
+  private readonly ring: (StoredEvent | undefined)[];
+  private start = 0;
+  private size = 0;
+  private readonly recentIds = new Set<string>();
+  private readonly listeners = new Set<(stored: StoredEvent) => void>();
+  private lastSeq = 0;
+  private fileBytes = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly retained: number;
+  private readonly maxFileBytes: number;
+
+  private readonly dir: string | undefined;
+  private handle: FileHandle | undefined;
+
+  private constructor(dir: string | undefined, options: LocalEventLogOptions) {
+    this.dir = dir;
+    this.retained = options.retained ?? 100_000;
+    this.ring = new Array(this.retained);
+    this.maxFileBytes = options.maxFileBytes ?? 256 * 1024 * 1024;
+  }
+
+  static inMemory(options: LocalEventLogOptions = {}): LocalEventLog {
+    return new LocalEventLog(undefined, options);
+  }
+
+  static async open(dir: string, options: LocalEventLogOptions = {}): Promise<LocalEventLog> {
+    await mkdir(dir, { recursive: true });
+    const log = new LocalEventLog(dir, options);
+    for (const path of [join(dir, 'events.1.jsonl'), join(dir, 'events.jsonl')]) {
+      for await (const stored of readJsonLines(path)) log.remember(stored as StoredEvent);
+    }
+    log.fileBytes = await stat(join(dir, 'events.jsonl')).then(
+      (info) => info.size,
+      () => 0,
+    );
+    log.handle = await open(join(dir, 'events.jsonl'), 'a');
+    return log;
+  }
+
+  private remember(stored: StoredEvent): void {
+    this.lastSeq = Math.max(this.lastSeq, stored.seq);
+    this.recentIds.add(stored.event.id);
+    if (this.size < this.retained) {
+      this.ring[(this.start + this.size) % this.retained] = stored;
+      this.size += 1;
+      return;
+    }
+    const dropped = this.ring[this.start] as StoredEvent;
+    this.recentIds.delete(dropped.event.id);
+    this.ring[this.start] = stored;
+    this.start = (this.start + 1) % this.retained;
+  }
+
+  /** The i-th retained event, oldest first. */
+  private retainedAt(i: number): StoredEvent {
+    return this.ring[(this.start + i) % this.retained] as StoredEvent;
+  }
+
+  append(events: readonly FleetEvent[]): Promise<void> {
+    const fresh: StoredEvent[] = [];
+    for (const event of events) {
+      if (this.recentIds.has(event.id)) continue;
+      const stored = { seq: this.lastSeq + 1, event };
+      this.remember(stored);
+      fresh.push(stored);
+    }
+    if (fresh.length === 0) return Promise.resolve();
+    const written = this.handle === undefined ? Promise.resolve() : this.writeToFile(fresh);
+    return written.then(() => {
+      for (const stored of fresh) for (const listener of this.listeners) listener(stored);
+    });
+  }
+
+  private writeToFile(fresh: readonly StoredEvent[]): Promise<void> {
+    const text = fresh.map((stored) => `${JSON.stringify(stored)}\n`).join('');
+    // Appends are chained so that the file order is the sequence order.
+    this.chain = this.chain.then(async () => {
+      if (this.fileBytes > this.maxFileBytes) await this.rotate();
+      await this.handle?.write(text);
+      this.fileBytes += Buffer.byteLength(text);
+    });
+    return this.chain;
+  }
+
+  private async rotate(): Promise<void> {
+    const dir = this.dir as string;
+    await this.handle?.close();
+    await rename(join(dir, 'events.jsonl'), join(dir, 'events.1.jsonl'));
+    this.handle = await open(join(dir, 'events.jsonl'), 'a');
+    this.fileBytes = 0;
+  }
+
+  private after(afterSeq: number, limit: number, filter: EventFilter): StoredEvent[] {
+    if (this.size === 0) return [];
+    const first = this.retainedAt(0);
+    const found: StoredEvent[] = [];
+    for (let i = Math.max(0, afterSeq + 1 - first.seq); i < this.size && found.length < limit; i++) {
+      const stored = this.retainedAt(i);
+      if (matchesEvent(stored.event, filter)) found.push(stored);
+    }
+    return found;
+  }
+
+  async read(afterSeq: number, limit: number, filter: EventFilter = {}): Promise<readonly StoredEvent[]> {
+    return this.after(afterSeq, limit, filter);
+  }
+
+  follow(afterSeq: number, filter: EventFilter, listener: (stored: StoredEvent) => void): () => void {
+    // The ring is read and the listener registered in one turn; a listener call for an event already read is skipped.
+    let delivered = afterSeq;
+    const deliver = (stored: StoredEvent) => {
+      if (stored.seq <= delivered) return;
+      delivered = stored.seq;
+      if (matchesEvent(stored.event, filter)) listener(stored);
+    };
+    for (const stored of this.after(afterSeq, Number.POSITIVE_INFINITY, {})) deliver(stored);
+    delivered = Math.max(delivered, this.lastSeq);
+    this.listeners.add(deliver);
+    return () => this.listeners.delete(deliver);
+  }
+
+  async close(): Promise<void> {
+    await this.chain;
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+}

@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import { FileJournal } from './file-journal.ts';
+import { Keyspace } from './keyspace.ts';
+import {
+  KeyspaceChargerRegistry,
+  KeyspaceIdTagStore,
+  KeyspaceSnapshotStore,
+  KeyspaceTokenStore,
+  KeyspaceTransactionStore,
+} from './keyspace-stores.ts';
+import { LocalEventLog } from './local-event-log.ts';
+import type { Stores } from './stores.ts';
+
+function storesOver(keyspace: Keyspace, events: LocalEventLog, shardCount: number): Stores {
+  return {
+    chargers: new KeyspaceChargerRegistry(keyspace, shardCount),
+    idTags: new KeyspaceIdTagStore(keyspace),
+    tokens: new KeyspaceTokenStore(keyspace),
+    snapshots: new KeyspaceSnapshotStore(keyspace),
+    transactions: new KeyspaceTransactionStore(keyspace),
+    events,
+    close: async () => {
+      await events.close();
+      await keyspace.close();
+    },
+  };
+}
+
+/** Stores that live and die with the process: unit tests. */
+export function memoryStores(shardCount = 256): Stores {
+  return storesOver(new Keyspace(), LocalEventLog.inMemory(), shardCount);
+}
+
+/** The embedded default: everything under one directory (FLEETWIRE_DATA_DIR), synced before acknowledged. */
+export async function fileStores(dir: string, shardCount = 256): Promise<Stores> {
+  const keyspace = new Keyspace();
+  keyspace.useDurability(await FileJournal.open(join(dir, 'state'), keyspace));
+  return storesOver(keyspace, await LocalEventLog.open(join(dir, 'events')), shardCount);
+}

@@ -1,0 +1,396 @@
+import type { ChargerRegistration, IdTagRecord, TransactionRecord } from '@fleetwire/contracts';
+import { shardOf } from '@fleetwire/sharding';
+import { Redis } from 'ioredis';
+import { idTagKey } from '../keyspace-stores.ts';
+import type {
+  ApiTokenRecord,
+  ApiTokenStore,
+  ChargerFilter,
+  ChargerRegistry,
+  EventLog,
+  IdTagStore,
+  ListedCharger,
+  LiveState,
+  OrphanStop,
+  Page,
+  PageRequest,
+  SnapshotStore,
+  SnapshotWrite,
+  StoredSnapshot,
+  Stores,
+  TransactionFilter,
+  TransactionStore,
+} from '../stores.ts';
+import { redisKeys } from './keys.ts';
+import { defineScripts } from './scripts.ts';
+
+function parse<T>(text: string | null | undefined): T | undefined {
+  return text === null || text === undefined ? undefined : (JSON.parse(text) as T);
+}
+
+/** A page of members of a lexicographically ordered index, strictly after `after`. */
+async function indexPage(
+  redis: Redis,
+  index: string,
+  page: PageRequest,
+): Promise<{ members: string[]; next?: string }> {
+  const from = page.after === undefined ? '-' : `(${page.after}`;
+  const members = await redis.zrangebylex(index, from, '+', 'LIMIT', 0, page.limit + 1);
+  if (members.length <= page.limit) return { members };
+  const kept = members.slice(0, page.limit);
+  return { members: kept, next: kept.at(-1) as string };
+}
+
+class RedisChargerRegistry implements ChargerRegistry {
+  private readonly redis: Redis;
+  private readonly shardCount: number;
+
+  constructor(redis: Redis, shardCount: number) {
+    this.redis = redis;
+    this.shardCount = shardCount;
+  }
+
+  async get(serial: string): Promise<ChargerRegistration | undefined> {
+    return parse(await this.redis.get(redisKeys.charger(serial)));
+  }
+
+  async put(registration: ChargerRegistration): Promise<void> {
+    const { serial } = registration;
+    // Idempotent writes: a crash between them leaves indexes that the next put completes.
+    await this.redis
+      .multi()
+      .set(redisKeys.charger(serial), JSON.stringify(registration))
+      .zadd(redisKeys.chargerIndex, 0, serial)
+      .sadd(redisKeys.shardMembers(shardOf(serial, this.shardCount)), serial)
+      .exec();
+  }
+
+  async delete(serial: string): Promise<boolean> {
+    const results = await this.redis
+      .multi()
+      .del(redisKeys.charger(serial))
+      .zrem(redisKeys.chargerIndex, serial)
+      .srem(redisKeys.shardMembers(shardOf(serial, this.shardCount)), serial)
+      .exec();
+    return results?.[0]?.[1] === 1;
+  }
+
+  async list(page: PageRequest): Promise<Page<ChargerRegistration>> {
+    const { members, next } = await indexPage(this.redis, redisKeys.chargerIndex, page);
+    if (members.length === 0) return { items: [] };
+    const values = await this.redis.mget(members.map(redisKeys.charger));
+    const items = values.flatMap((value) => parse<ChargerRegistration>(value) ?? []);
+    return next === undefined ? { items } : { items, next };
+  }
+
+  async serialsInShard(shard: number): Promise<readonly string[]> {
+    return this.redis.smembers(redisKeys.shardMembers(shard));
+  }
+
+  async updateLive(changes: ReadonlyMap<string, LiveState>): Promise<void> {
+    if (changes.size === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const [serial, change] of changes) {
+      const fields = Object.entries(change).flatMap(([field, value]) => [
+        field,
+        value === undefined ? '' : typeof value === 'boolean' ? (value ? '1' : '0') : String(value),
+      ]);
+      pipeline.fwLiveUpdate(redisKeys.live(serial), redisKeys.connectedIndex, serial, ...fields);
+    }
+    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+  }
+
+  /**
+   * Pages through the most selective index that the filter names (op mode, OCPP status, connected, else every
+   * registered charger) in serial order; Redis checks the rest of the filter (fwChargerSearch). A page scans at
+   * most `searchScanBudget` serials: a rare match returns a short page with a cursor rather than a slow one.
+   */
+  async search(filter: ChargerFilter, page: PageRequest): Promise<Page<ListedCharger>> {
+    const index =
+      filter.opMode !== undefined
+        ? redisKeys.opModeIndex(filter.opMode)
+        : filter.ocppStatus !== undefined
+          ? redisKeys.ocppStatusIndex(filter.ocppStatus)
+          : filter.connected === true
+            ? redisKeys.connectedIndex
+            : redisKeys.chargerIndex;
+    const upper = filter.text === undefined ? '+' : `(${filter.text}\u{10ffff}`;
+    let from = page.after === undefined ? '-' : `(${page.after}`;
+    if (filter.text !== undefined && (page.after === undefined || page.after < filter.text)) from = `[${filter.text}`;
+    const [serials, next] = await this.redis.fwChargerSearch(
+      index,
+      from,
+      upper,
+      String(page.limit),
+      String(searchScanBudget),
+      filter.connected === undefined ? '' : filter.connected ? '1' : '0',
+      filter.ocppStatus ?? '',
+      filter.opMode === undefined ? '' : String(filter.opMode),
+      liveKeyPrefix,
+      liveKeySuffix,
+    );
+    const items: ListedCharger[] = [];
+    if (serials.length > 0) {
+      const pipeline = this.redis.pipeline();
+      for (const serial of serials) {
+        pipeline.get(redisKeys.charger(serial));
+        pipeline.hgetall(redisKeys.live(serial));
+      }
+      const results = (await pipeline.exec()) ?? [];
+      for (let i = 0; i < serials.length; i++) {
+        const registration = parse<ChargerRegistration>(results[2 * i]?.[1] as string | null);
+        // Deleted between the scan and the fetch.
+        if (registration !== undefined)
+          items.push({ registration, live: liveOf(results[2 * i + 1]?.[1] as Record<string, string>) });
+      }
+    }
+    return next === null ? { items } : { items, next };
+  }
+}
+
+/** Serials a listing page may scan before it answers; about 10 ms of Redis time. */
+const searchScanBudget = 5_000;
+const [liveKeyPrefix, liveKeySuffix] = redisKeys.live('\0').split('\0') as [string, string];
+
+function liveOf(hash: Record<string, string> | undefined): LiveState {
+  if (hash === undefined) return {};
+  return {
+    ...(hash.connected === undefined ? {} : { connected: hash.connected === '1' }),
+    ...(hash.ocppStatus === undefined ? {} : { ocppStatus: hash.ocppStatus }),
+    ...(hash.opMode === undefined ? {} : { opMode: Number(hash.opMode) }),
+    ...(hash.ocppSeenAt === undefined ? {} : { ocppSeenAt: Number(hash.ocppSeenAt) }),
+    ...(hash.streamSeenAt === undefined ? {} : { streamSeenAt: Number(hash.streamSeenAt) }),
+  };
+}
+
+class RedisIdTagStore implements IdTagStore {
+  private readonly redis: Redis;
+
+  constructor(redis: Redis) {
+    this.redis = redis;
+  }
+
+  async get(idTag: string): Promise<IdTagRecord | undefined> {
+    return parse(await this.redis.get(redisKeys.idTag(idTagKey(idTag))));
+  }
+
+  async put(record: IdTagRecord): Promise<void> {
+    const key = idTagKey(record.idTag);
+    await this.redis
+      .multi()
+      .set(redisKeys.idTag(key), JSON.stringify(record))
+      .zadd(redisKeys.idTagIndex, 0, key)
+      .exec();
+  }
+
+  async delete(idTag: string): Promise<boolean> {
+    const key = idTagKey(idTag);
+    const results = await this.redis.multi().del(redisKeys.idTag(key)).zrem(redisKeys.idTagIndex, key).exec();
+    return results?.[0]?.[1] === 1;
+  }
+
+  async list(page: PageRequest): Promise<Page<IdTagRecord>> {
+    const { members, next } = await indexPage(this.redis, redisKeys.idTagIndex, page);
+    if (members.length === 0) return { items: [] };
+    const items = (await this.redis.mget(members.map(redisKeys.idTag))).flatMap(
+      (value) => parse<IdTagRecord>(value) ?? [],
+    );
+    return next === undefined ? { items } : { items, next };
+  }
+}
+
+class RedisTokenStore implements ApiTokenStore {
+  private readonly redis: Redis;
+
+  constructor(redis: Redis) {
+    this.redis = redis;
+  }
+
+  async byHash(hash: string): Promise<ApiTokenRecord | undefined> {
+    return parse(await this.redis.get(redisKeys.token(hash)));
+  }
+
+  async put(record: ApiTokenRecord): Promise<void> {
+    await this.redis
+      .multi()
+      .set(redisKeys.token(record.hash), JSON.stringify(record))
+      .sadd(redisKeys.tokenIndex, record.hash)
+      .exec();
+  }
+
+  async list(): Promise<readonly ApiTokenRecord[]> {
+    const hashes = await this.redis.smembers(redisKeys.tokenIndex);
+    if (hashes.length === 0) return [];
+    return (await this.redis.mget(hashes.map(redisKeys.token))).flatMap((text) => parse<ApiTokenRecord>(text) ?? []);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const record = (await this.list()).find((candidate) => candidate.id === id);
+    if (record === undefined) return false;
+    await this.redis.multi().del(redisKeys.token(record.hash)).srem(redisKeys.tokenIndex, record.hash).exec();
+    return true;
+  }
+}
+
+class RedisSnapshotStore implements SnapshotStore {
+  private readonly redis: Redis;
+
+  constructor(redis: Redis) {
+    this.redis = redis;
+  }
+
+  async claim(serials: readonly string[], leaseToken: number): Promise<Map<string, StoredSnapshot>> {
+    const loaded = new Map<string, StoredSnapshot>();
+    for (let start = 0; start < serials.length; start += 500) {
+      const chunk = serials.slice(start, start + 500);
+      const pipeline = this.redis.pipeline();
+      for (const serial of chunk) pipeline.fwSnapshotClaim(redisKeys.snapshot(serial), leaseToken);
+      const results = (await pipeline.exec()) ?? [];
+      chunk.forEach((serial, i) => {
+        const [error, fields] = results[i] ?? [];
+        if (error) throw error;
+        const [token, seq, version, snapshot, outbox] = fields as (string | null)[];
+        if (snapshot === null || snapshot === undefined) return;
+        loaded.set(serial, {
+          leaseToken: Number(token),
+          lastSeq: Number(seq ?? 0),
+          machineVersion: Number(version ?? 0),
+          snapshot: JSON.parse(snapshot),
+          outbox: parse(outbox) ?? [],
+        });
+      });
+    }
+    return loaded;
+  }
+
+  async write(writes: readonly SnapshotWrite[]): Promise<boolean[]> {
+    const pipeline = this.redis.pipeline();
+    for (const write of writes) {
+      pipeline.fwSnapshotWrite(
+        redisKeys.snapshot(write.serial),
+        write.leaseToken,
+        write.lastSeq,
+        write.machineVersion,
+        JSON.stringify(write.snapshot),
+        JSON.stringify(write.outbox),
+      );
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, accepted]) => {
+      if (error) throw error;
+      return accepted === 1;
+    });
+  }
+
+  async delete(serial: string): Promise<void> {
+    await this.redis.del(redisKeys.snapshot(serial));
+  }
+}
+
+function matches(record: TransactionRecord, filter: TransactionFilter): boolean {
+  return (
+    (filter.serial === undefined || record.serial === filter.serial) &&
+    (filter.idTag === undefined || record.idTag.toLowerCase() === filter.idTag.toLowerCase()) &&
+    (filter.from === undefined || record.startedAt >= filter.from) &&
+    (filter.to === undefined || record.startedAt < filter.to)
+  );
+}
+
+class RedisTransactionStore implements TransactionStore {
+  private readonly redis: Redis;
+
+  constructor(redis: Redis) {
+    this.redis = redis;
+  }
+
+  async nextId(): Promise<number> {
+    return this.redis.fwTransactionNextId(redisKeys.transactionSeq);
+  }
+
+  async upsert(records: readonly TransactionRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const record of records) {
+      pipeline.fwTransactionUpsert(redisKeys.transaction(record.id), JSON.stringify(record), record.updatedAt);
+      pipeline.zadd(redisKeys.transactionIndex, record.id, String(record.id));
+      pipeline.zadd(redisKeys.transactionsOfCharger(record.serial), record.id, String(record.id));
+      if (record.idTag !== '') {
+        pipeline.zadd(redisKeys.transactionsOfIdTag(idTagKey(record.idTag)), record.id, String(record.id));
+      }
+    }
+    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+  }
+
+  async get(id: number): Promise<TransactionRecord | undefined> {
+    return parse(await this.redis.get(redisKeys.transaction(id)));
+  }
+
+  async list(filter: TransactionFilter, page: PageRequest): Promise<Page<TransactionRecord>> {
+    const index =
+      filter.serial !== undefined
+        ? redisKeys.transactionsOfCharger(filter.serial)
+        : filter.idTag !== undefined
+          ? redisKeys.transactionsOfIdTag(idTagKey(filter.idTag))
+          : redisKeys.transactionIndex;
+    const items: TransactionRecord[] = [];
+    let after = page.after === undefined ? 0 : Number(page.after);
+    // Scans the index in id order in chunks until the page is full: time filters are applied per record.
+    for (;;) {
+      const ids = await this.redis.zrangebyscore(index, `(${after}`, '+inf', 'LIMIT', 0, 500);
+      if (ids.length === 0) return { items };
+      const records = await this.redis.mget(ids.map((id) => redisKeys.transaction(Number(id))));
+      for (const text of records) {
+        const record = parse<TransactionRecord>(text);
+        if (record === undefined || !matches(record, filter)) continue;
+        if (items.length === page.limit) return { items, next: String((items.at(-1) as TransactionRecord).id) };
+        items.push(record);
+      }
+      after = Number(ids.at(-1));
+    }
+  }
+
+  async keepOrphanStops(stops: readonly OrphanStop[]): Promise<void> {
+    if (stops.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const stop of stops) pipeline.hset(redisKeys.orphanStops(stop.serial), stop.eventId, JSON.stringify(stop));
+    await pipeline.exec();
+  }
+
+  async orphanStops(serial: string): Promise<readonly OrphanStop[]> {
+    const stored = await this.redis.hvals(redisKeys.orphanStops(serial));
+    return stored.map((text) => JSON.parse(text) as OrphanStop);
+  }
+}
+
+export interface RedisStoreOptions {
+  readonly url: string;
+  readonly shardCount: number;
+  /** FW_EVENTS in a cluster; the Redis stores do not keep events themselves. */
+  readonly events: EventLog;
+}
+
+/** Connects to Redis for good: commands wait out an outage instead of failing (the caller bounds the wait). */
+export function connectRedis(url: string): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: null,
+    enableAutoPipelining: true,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+    lazyConnect: false,
+  });
+  defineScripts(redis);
+  return redis;
+}
+
+export function redisStores(redis: Redis, options: Omit<RedisStoreOptions, 'url'>): Stores {
+  return {
+    chargers: new RedisChargerRegistry(redis, options.shardCount),
+    idTags: new RedisIdTagStore(redis),
+    tokens: new RedisTokenStore(redis),
+    snapshots: new RedisSnapshotStore(redis),
+    transactions: new RedisTransactionStore(redis),
+    events: options.events,
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

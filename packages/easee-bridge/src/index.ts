@@ -1,0 +1,1 @@
+export { type BridgeCounts, EaseeBridge, type EaseeBridgeOptions } from './bridge.ts';

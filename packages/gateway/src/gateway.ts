@@ -1,0 +1,321 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { hashPassword, parseBasicAuth, VerifiedCredentials } from '@fleetwire/auth';
+import type { Bus, Subscription } from '@fleetwire/bus';
+import {
+  type EdgeCallOutcome,
+  type EdgeCallRequest,
+  type EvictNotice,
+  isValidSerial,
+  subjects,
+} from '@fleetwire/contracts';
+import { shardOf } from '@fleetwire/sharding';
+import type { ChargerRegistry } from '@fleetwire/store';
+import { FleetwireMetrics, type Logger } from '@fleetwire/telemetry';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { ChargerConnection, type ConnectionSettings } from './connection.ts';
+import { ocppSubprotocol, refuseUpgrade, serialFromPath } from './handshake.ts';
+import { LoginFailures } from './rate-limiter.ts';
+import { WorkerClient } from './worker-client.ts';
+
+export interface GatewayOptions {
+  readonly bus: Bus;
+  readonly registry: ChargerRegistry;
+  readonly logger: Logger;
+  readonly shardCount: number;
+  readonly edgeId: string;
+  readonly autoRegister: boolean;
+  readonly callTimeoutMs: number;
+  readonly pingIntervalS: number;
+  readonly maxPayloadBytes?: number;
+  /** Upgrades being authenticated at once; more wait for a 503 and retry (storm protection). */
+  readonly maxPendingHandshakes?: number;
+  readonly connection?: Partial<ConnectionSettings>;
+  readonly metrics?: FleetwireMetrics;
+}
+
+type Admission =
+  | { readonly ok: true; readonly authenticated: boolean }
+  | { readonly ok: false; readonly status: number; readonly reason: string; readonly headers?: Record<string, string> };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const closeCodeReplaced = 4000;
+
+const movedMemoryMs = 60_000;
+const maxMovedRemembered = 10_000;
+
+/**
+ * Terminates OCPP-J 1.6 WebSockets on `/ocpp/{serial}`. Credentials are checked before the upgrade; a newer
+ * authenticated connection for a serial replaces the older one, on this edge or another (evict notice).
+ */
+export class OcppGateway {
+  readonly connections = new Map<string, ChargerConnection>();
+  private readonly options: GatewayOptions;
+  private readonly wss: WebSocketServer;
+  private readonly worker: WorkerClient;
+  private readonly credentials = new VerifiedCredentials();
+  private readonly loginFailures = new LoginFailures();
+  private readonly settings: ConnectionSettings;
+  private readonly log: Logger;
+  private readonly metrics: FleetwireMetrics;
+  private evictions: Subscription | undefined;
+  private centralSystemCalls: Subscription | undefined;
+  private keepAlive: NodeJS.Timeout | undefined;
+  private pingCursor: Iterator<ChargerConnection> | undefined;
+  /** Where chargers that moved to another edge went, for a while: a call routed here by a stale session follows. */
+  private readonly movedTo = new Map<string, { readonly edgeId: string; readonly at: number }>();
+  private pendingHandshakes = 0;
+  private sessionSeq = 0;
+  private draining = false;
+
+  private readonly onHandshakeError = (error: Error) => this.log.debug({ err: error }, 'socket error during handshake');
+
+  constructor(options: GatewayOptions) {
+    this.options = options;
+    this.log = options.logger;
+    this.metrics = options.metrics ?? new FleetwireMetrics();
+    this.metrics.observe({ connections: () => this.connections.size });
+    this.worker = new WorkerClient(options.bus);
+    this.settings = {
+      callTimeoutMs: options.callTimeoutMs,
+      pingIntervalS: options.pingIntervalS,
+      maxInboundCalls: 8,
+      maxQueuedCentralCalls: 16,
+      callsPerSecond: 20,
+      callBurst: 100,
+      maxBufferedBytes: 1024 * 1024,
+      ...options.connection,
+    };
+    this.wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: options.maxPayloadBytes ?? 64 * 1024,
+      // OCPP-J §3.2: without an agreeable subprotocol the handshake completes without one, then we close.
+      handleProtocols: (offered) => (offered.has(ocppSubprotocol) ? ocppSubprotocol : false),
+    });
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  attach(server: Server): void {
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      void this.upgrade(request, socket, head);
+    });
+    server.on('request', (_request, response) => {
+      response.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
+      response.end('OCPP-J endpoint: open a WebSocket on /ocpp/{serial} with subprotocol ocpp1.6\n');
+    });
+    this.evictions ??= this.options.bus.subscribe(subjects.edgeEvict('*'), (data, subject) =>
+      this.onEvictNotice(subject.split('.')[2] ?? '', data as EvictNotice),
+    );
+    this.centralSystemCalls ??= this.options.bus.serve(subjects.edgeCall(this.options.edgeId), (data) =>
+      this.onCentralSystemCall(data as EdgeCallRequest),
+    );
+    if (this.settings.pingIntervalS > 0 && this.keepAlive === undefined) {
+      this.keepAlive = setInterval(() => this.pingSlice(), 1_000);
+      this.keepAlive.unref();
+    }
+  }
+
+  private onCentralSystemCall(request: EdgeCallRequest): Promise<EdgeCallOutcome> {
+    const connection = this.connections.get(request.serial);
+    if (connection !== undefined) return connection.requestCall(request);
+    const moved = this.movedTo.get(request.serial);
+    if (moved !== undefined && Date.now() - moved.at < movedMemoryMs) {
+      return Promise.resolve({
+        ok: false,
+        reason: 'moved',
+        edgeId: moved.edgeId,
+        description: `${request.serial} reconnected through ${moved.edgeId}`,
+      });
+    }
+    return Promise.resolve({
+      ok: false,
+      reason: 'disconnected',
+      description: `${request.serial} is not connected here`,
+    });
+  }
+
+  /**
+   * Pings a slice of the connections each second, so that every one is pinged once per interval without a timer
+   * per socket and without pinging the whole fleet in one burst.
+   */
+  private pingSlice(): void {
+    let due = Math.ceil(this.connections.size / this.settings.pingIntervalS);
+    while (due > 0) {
+      this.pingCursor ??= this.connections.values();
+      const next = this.pingCursor.next();
+      if (next.done) {
+        this.pingCursor = undefined;
+        return;
+      }
+      next.value.ping();
+      due -= 1;
+    }
+  }
+
+  private refuse(socket: Duplex, status: number, reason: string, headers?: Record<string, string>): void {
+    this.metrics.handshakesRefused.inc({ status: String(status) });
+    refuseUpgrade(socket, status, reason, headers);
+  }
+
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', this.onHandshakeError);
+    if (this.draining) return this.refuse(socket, 503, 'shutting down; reconnect', { 'Retry-After': '5' });
+    const path = serialFromPath(request.url);
+    if ('status' in path) return this.refuse(socket, path.status, path.reason);
+    const { serial } = path;
+    if (this.pendingHandshakes >= (this.options.maxPendingHandshakes ?? 512)) {
+      return this.refuse(socket, 503, 'too many connections being set up; retry', { 'Retry-After': '2' });
+    }
+    this.pendingHandshakes += 1;
+    let admission: Admission;
+    try {
+      admission = await this.admit(request, serial);
+    } catch (error) {
+      this.log.error({ serial, err: error }, 'admission failed');
+      admission = { ok: false, status: 503, reason: 'central system temporarily unavailable' };
+    } finally {
+      this.pendingHandshakes -= 1;
+    }
+    if (!admission.ok) {
+      this.log.info({ serial, status: admission.status, reason: admission.reason }, 'connection refused');
+      return this.refuse(socket, admission.status, admission.reason, admission.headers);
+    }
+    if (this.draining || socket.destroyed) return this.refuse(socket, 503, 'shutting down; reconnect');
+    const { authenticated } = admission;
+    // The WebSocket handles socket errors from here on; the handshake's listener must not keep the request alive.
+    socket.off('error', this.onHandshakeError);
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request, serial, authenticated));
+  }
+
+  private async admit(request: IncomingMessage, serial: string): Promise<Admission> {
+    const credentials = parseBasicAuth(request.headers.authorization);
+    const known = await this.options.registry.get(serial);
+    // Seen on the Easee stream only: listed, but not an OCPP identity until an operator registers it.
+    const registration = known?.discoveredBy === 'easee-stream' ? undefined : known;
+    if (registration === undefined) {
+      if (!this.options.autoRegister) return { ok: false, status: 404, reason: `unknown charge point ${serial}` };
+      if (credentials !== undefined && credentials.user !== serial) {
+        return { ok: false, status: 401, reason: 'Basic auth user must be the charge point identity' };
+      }
+      const now = new Date().toISOString();
+      await this.options.registry.put({
+        serial,
+        ...(credentials === undefined ? {} : { passwordHash: await hashPassword(credentials.password) }),
+        registeredAt: now,
+        updatedAt: now,
+        autoRegistered: true,
+      });
+      this.log.info({ serial }, 'unknown charge point registered (FLEETWIRE_AUTO_REGISTER)');
+      return { ok: true, authenticated: credentials !== undefined };
+    }
+    if (registration.passwordHash === undefined) {
+      const existing = this.connections.get(serial);
+      // Without credentials there is no proof the newcomer is the same charger: it may only replace a dead socket.
+      if (existing !== undefined && Date.now() - existing.lastActivity < 2 * this.settings.pingIntervalS * 1000) {
+        return { ok: false, status: 409, reason: `${serial} is connected; unauthenticated take-over refused` };
+      }
+      return { ok: true, authenticated: false };
+    }
+    const challenge = { 'WWW-Authenticate': 'Basic realm="fleetwire", charset="UTF-8"' };
+    if (this.loginFailures.blocked(serial)) {
+      return {
+        ok: false,
+        status: 429,
+        reason: 'too many failed logins; wait a minute',
+        headers: { 'Retry-After': '60' },
+      };
+    }
+    if (credentials === undefined) return { ok: false, status: 401, reason: 'Basic auth required', headers: challenge };
+    const valid =
+      credentials.user === serial &&
+      (await this.credentials.verify(serial, credentials.password, registration.passwordHash));
+    if (!valid) {
+      this.loginFailures.record(serial);
+      return { ok: false, status: 401, reason: 'wrong charge point identity or password', headers: challenge };
+    }
+    return { ok: true, authenticated: true };
+  }
+
+  private accept(ws: WebSocket, request: IncomingMessage, serial: string, authenticated: boolean): void {
+    if (ws.protocol !== ocppSubprotocol) {
+      this.log.info({ serial, offered: request.headers['sec-websocket-protocol'] }, 'no ocpp1.6 subprotocol; closing');
+      ws.close(1002, 'subprotocol ocpp1.6 required');
+      return;
+    }
+    const { edgeId } = this.options;
+    this.sessionSeq += 1;
+    const sessionId = `${edgeId}.${this.sessionSeq.toString(36)}.${randomBytes(4).toString('hex')}`;
+    const replaced = this.connections.get(serial);
+    if (replaced !== undefined) {
+      this.log.info({ serial, replaced: replaced.sessionId, sessionId }, 'newer connection takes over');
+      replaced.close(closeCodeReplaced, 'replaced by a newer connection');
+    }
+    const notice: EvictNotice = { sessionId, edgeId };
+    this.options.bus.publish(subjects.edgeEvict(serial), notice);
+    const connection = new ChargerConnection(
+      ws,
+      {
+        serial,
+        shard: shardOf(serial, this.options.shardCount),
+        sessionId,
+        edgeId,
+        authenticated,
+        remoteAddress: request.socket.remoteAddress,
+      },
+      this.settings,
+      this.worker,
+      this.log,
+      this.metrics,
+    );
+    this.metrics.connectionsOpened.inc({ authenticated: String(authenticated) });
+    this.connections.set(serial, connection);
+    connection.start((closed) => {
+      // Fenced: the late close of a replaced socket must not unregister its successor.
+      if (this.connections.get(serial) === closed) this.connections.delete(serial);
+    });
+    this.log.info({ serial, sessionId, authenticated }, 'charger connected');
+  }
+
+  private onEvictNotice(serial: string, notice: EvictNotice): void {
+    if (notice.edgeId === this.options.edgeId || !isValidSerial(serial)) return;
+    const local = this.connections.get(serial);
+    if (local === undefined || local.sessionId === notice.sessionId) return;
+    this.log.info({ serial, by: notice.edgeId }, 'connection taken over on another edge');
+    local.close(closeCodeReplaced, 'replaced by a newer connection');
+    this.movedTo.delete(serial);
+    this.movedTo.set(serial, { edgeId: notice.edgeId, at: Date.now() });
+    // Oldest first: bounded by count; expired entries are ignored when read.
+    if (this.movedTo.size > maxMovedRemembered) this.movedTo.delete(this.movedTo.keys().next().value as string);
+  }
+
+  /**
+   * SIGTERM: refuse new upgrades, then close every socket with 1012 (service restart) in batches spread over
+   * `windowMs`, so that the fleet reconnects to the other edges gradually rather than all at once.
+   */
+  async drain(windowMs: number): Promise<void> {
+    this.draining = true;
+    const all = [...this.connections.values()];
+    const batches = Math.max(1, Math.ceil(windowMs / 1000));
+    const perBatch = Math.max(1, Math.ceil(all.length / batches));
+    this.log.info({ connections: all.length, windowMs, perBatch }, 'draining');
+    for (let start = 0; start < all.length; start += perBatch) {
+      for (const connection of all.slice(start, start + perBatch)) connection.close(1012, 'service restart');
+      if (start + perBatch < all.length) await sleep(windowMs / batches);
+    }
+    await Promise.race([Promise.all(all.map((connection) => connection.finished)), sleep(10_000)]);
+  }
+
+  async close(): Promise<void> {
+    this.evictions?.unsubscribe();
+    this.centralSystemCalls?.unsubscribe();
+    clearInterval(this.keepAlive);
+    if (!this.draining) await this.drain(0);
+    this.wss.close();
+  }
+}

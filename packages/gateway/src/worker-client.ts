@@ -1,0 +1,56 @@
+import { type Bus, NoRespondersError, RemoteError, RequestTimeoutError } from '@fleetwire/bus';
+import type { CallOutcome, ChargerCallRequest, ChargerSessionEvent } from '@fleetwire/contracts';
+import { subjects } from '@fleetwire/contracts';
+
+/** The worker that owns the shard is moving, or not there yet: try again until the deadline. */
+function isRetriable(error: unknown): boolean {
+  if (error instanceof NoRespondersError || error instanceof RequestTimeoutError) return true;
+  return error instanceof RemoteError && /^(not-owner|busy):/.test(error.message);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends to the worker owning a charger's shard, retrying across a hand-over (the worker answers a redelivered
+ * CALL from its snapshot, so a retry after a lost reply is not applied twice).
+ */
+export class WorkerClient {
+  private readonly bus: Bus;
+  private readonly attemptTimeoutMs: number;
+
+  constructor(bus: Bus, attemptTimeoutMs = 10_000) {
+    this.bus = bus;
+    this.attemptTimeoutMs = attemptTimeoutMs;
+  }
+
+  private async withRetries<T>(subject: string, data: unknown, deadline: number, stop?: () => boolean): Promise<T> {
+    let backoff = 25;
+    for (;;) {
+      const remaining = deadline - Date.now();
+      try {
+        return await this.bus.request<T>(subject, data, {
+          timeoutMs: Math.max(1, Math.min(remaining, this.attemptTimeoutMs)),
+        });
+      } catch (error) {
+        if (!isRetriable(error) || Date.now() + backoff >= deadline || stop?.() === true) throw error;
+        await sleep(backoff);
+        // Short: a shard is back as soon as its new owner subscribes, and a charger is waiting.
+        backoff = Math.min(backoff * 2, 250);
+      }
+    }
+  }
+
+  call(shard: number, serial: string, request: ChargerCallRequest, deadline: number): Promise<CallOutcome> {
+    return this.withRetries(subjects.chargerCall(shard, serial), request, deadline);
+  }
+
+  session(
+    shard: number,
+    serial: string,
+    event: ChargerSessionEvent,
+    deadline: number,
+    stop?: () => boolean,
+  ): Promise<unknown> {
+    return this.withRetries(subjects.chargerSession(shard, serial), event, deadline, stop);
+  }
+}

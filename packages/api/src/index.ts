@@ -1,0 +1,2 @@
+export { buildApi } from './app.ts';
+export type { ApiOptions, Readiness } from './context.ts';

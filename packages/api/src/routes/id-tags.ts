@@ -1,0 +1,182 @@
+import type { AuthorizationStatus, IdTagRecord } from '@fleetwire/contracts';
+import type { FastifyInstance } from 'fastify';
+import type { ApiOptions } from '../context.ts';
+import { readCsv } from '../csv.ts';
+import { errorBody, idTagBody, idTagParam, idTagView, pageOf } from '../schemas.ts';
+
+interface IdTagParams {
+  idTag: string;
+}
+
+interface IdTagInput {
+  status: AuthorizationStatus;
+  expiryDate?: string;
+  parentIdTag?: string;
+}
+
+const statuses: readonly string[] = ['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'];
+const idTagParams = { type: 'object', required: ['idTag'], properties: { idTag: idTagParam } } as const;
+
+function record(idTag: string, input: IdTagInput): IdTagRecord {
+  return {
+    idTag,
+    status: input.status,
+    ...(input.expiryDate === undefined || input.expiryDate === ''
+      ? {}
+      : { expiryDate: new Date(input.expiryDate).toISOString() }),
+    ...(input.parentIdTag === undefined || input.parentIdTag === '' ? {} : { parentIdTag: input.parentIdTag }),
+    updatedAt: new Date().toISOString(),
+  };
+}
+
+/** Why a row of an import is refused, if it is. */
+function problemOf(row: Record<string, unknown>): string | undefined {
+  const idTag = String(row.idTag ?? '');
+  if (idTag.length < 1 || idTag.length > 20) return 'idTag must be 1 to 20 characters';
+  if (!statuses.includes(String(row.status))) return `status must be one of ${statuses.join(', ')}`;
+  const expiry = row.expiryDate;
+  if (expiry !== undefined && expiry !== '' && Number.isNaN(Date.parse(String(expiry))))
+    return 'expiryDate is not a date-time';
+  const parent = row.parentIdTag;
+  if (parent !== undefined && parent !== '' && String(parent).length > 20)
+    return 'parentIdTag must be at most 20 characters';
+  return undefined;
+}
+
+export function idTagRoutes(app: FastifyInstance, options: ApiOptions): void {
+  const { idTags } = options;
+
+  app.put<{ Params: IdTagParams; Body: IdTagInput }>(
+    '/api/id-tags/:idTag',
+    {
+      config: { scope: 'admin', audit: 'id-tag.put' },
+      schema: {
+        summary: 'Create or replace an id tag; parentIdTag puts it in a group',
+        tags: ['id-tags'],
+        params: idTagParams,
+        body: idTagBody,
+        response: { 200: idTagView, 201: idTagView, 400: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const existed = (await idTags.get(request.params.idTag)) !== undefined;
+      const stored = record(request.params.idTag, request.body);
+      await idTags.put(stored);
+      return reply.code(existed ? 200 : 201).send(stored);
+    },
+  );
+
+  app.post<{ Body: unknown }>(
+    '/api/id-tags/import',
+    {
+      config: { scope: 'admin', audit: 'id-tag.import' },
+      bodyLimit: 5 * 1024 * 1024,
+      schema: {
+        summary:
+          'Create or replace many id tags: CSV with columns idTag,status,expiryDate,parentIdTag, or a JSON array',
+        tags: ['id-tags'],
+        body: {},
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              imported: { type: 'integer' },
+              failed: {
+                type: 'array',
+                items: { type: 'object', properties: { line: { type: 'integer' }, error: { type: 'string' } } },
+              },
+            },
+          },
+          400: errorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      let rows: Record<string, unknown>[];
+      if (typeof request.body === 'string') {
+        const csv = readCsv(request.body, 50_000);
+        if ('error' in csv) return reply.code(400).send({ error: csv.error });
+        rows = csv.rows;
+      } else if (Array.isArray(request.body) && request.body.length <= 50_000) {
+        rows = request.body as Record<string, unknown>[];
+      } else {
+        return reply.code(400).send({ error: 'send text/csv or a JSON array of at most 50,000 id tags' });
+      }
+      const failed: { line: number; error: string }[] = [];
+      let imported = 0;
+      for (const [i, row] of rows.entries()) {
+        const problem = problemOf(row);
+        if (problem !== undefined) {
+          failed.push({ line: i + 1, error: problem });
+          continue;
+        }
+        await idTags.put(record(String(row.idTag), row as unknown as IdTagInput));
+        imported += 1;
+      }
+      return { imported, failed };
+    },
+  );
+
+  app.get<{ Params: IdTagParams }>(
+    '/api/id-tags/:idTag',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: 'An id tag (case-insensitive)',
+        tags: ['id-tags'],
+        params: idTagParams,
+        response: { 200: idTagView, 404: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const found = await idTags.get(request.params.idTag);
+      return found === undefined
+        ? reply.code(404).send({ error: `unknown id tag ${request.params.idTag}` })
+        : reply.send(found);
+    },
+  );
+
+  app.get<{ Querystring: { limit: number; after?: string; parent?: string } }>(
+    '/api/id-tags',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: 'Id tags in order; with `parent`, the members of that group',
+        tags: ['id-tags'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+            after: { type: 'string', maxLength: 64 },
+            parent: idTagParam,
+          },
+        },
+        response: { 200: pageOf(idTagView) },
+      },
+    },
+    async (request) => {
+      const { limit, after, parent } = request.query;
+      return idTags.list({ limit, ...(after === undefined ? {} : { after }) }, parent);
+    },
+  );
+
+  app.delete<{ Params: IdTagParams }>(
+    '/api/id-tags/:idTag',
+    {
+      config: { scope: 'admin', audit: 'id-tag.delete' },
+      schema: {
+        summary: 'Delete an id tag: it is then answered Invalid',
+        tags: ['id-tags'],
+        params: idTagParams,
+        response: { 204: { type: 'null' }, 404: errorBody },
+      },
+    },
+    async (request, reply) => {
+      if (!(await idTags.delete(request.params.idTag))) {
+        return reply.code(404).send({ error: `unknown id tag ${request.params.idTag}` });
+      }
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,60 @@
+import { type Bus, NoRespondersError, RemoteError, RequestTimeoutError } from '@fleetwire/bus';
+import {
+  type ApiReply,
+  type ApiRequest,
+  type ChargerRegistration,
+  type CommandRuleSettings,
+  subjects,
+} from '@fleetwire/contracts';
+import { shardOf } from '@fleetwire/sharding';
+import type { FastifyReply } from 'fastify';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Asks the worker owning the charger's shard. While a shard changes hands nobody may answer for a moment, so that
+ * is retried until the deadline; a timeout is not retried for commands (the charger may have acted on it).
+ */
+export async function askWorker(
+  bus: Bus,
+  shardCount: number,
+  serial: string,
+  request: ApiRequest,
+  timeoutMs: number,
+): Promise<ApiReply> {
+  const subject = subjects.api(shardOf(serial, shardCount), serial);
+  const deadline = Date.now() + timeoutMs;
+  let backoff = 25;
+  for (;;) {
+    try {
+      return await bus.request<ApiReply>(subject, request, { timeoutMs: Math.max(1, deadline - Date.now()) });
+    } catch (error) {
+      const handingOver =
+        error instanceof NoRespondersError || (error instanceof RemoteError && error.message.startsWith('not-owner:'));
+      if (handingOver && Date.now() + backoff < deadline) {
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 1_000);
+        continue;
+      }
+      if (handingOver) return { ok: false, status: 503, error: 'no worker owns this charger right now; retry' };
+      if (error instanceof RequestTimeoutError) return { ok: false, status: 504, error: error.message };
+      throw error;
+    }
+  }
+}
+
+/** The Easee rules apply unless the charger's registration turns them off. */
+export function ruleSettings(registration: ChargerRegistration): CommandRuleSettings {
+  return { easee: registration.rules?.easee ?? true, txProfile: registration.rules?.txProfile ?? false };
+}
+
+/** Sends a worker's answer: its body with 200 (202 while an Easee command is pending), or its error and status. */
+export function replyWith(reply: FastifyReply, answer: ApiReply): FastifyReply {
+  if (!answer.ok) {
+    return reply
+      .code(answer.status)
+      .send({ error: answer.error, ...(answer.rule === undefined ? {} : { rule: answer.rule }) });
+  }
+  const pending = (answer.body as { status?: unknown } | null)?.status === 'pending';
+  return reply.code(pending ? 202 : 200).send(answer.body);
+}

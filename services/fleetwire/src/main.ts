@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+import { type Config, ConfigError, loadConfig } from '@fleetwire/config';
+import { startClusterEdge } from '@fleetwire/edge';
+import { startClusterIngest } from '@fleetwire/ingest';
+import { createLogger, FleetwireMetrics, type Logger, type Readiness, startOpsServer } from '@fleetwire/telemetry';
+import { startClusterWorker } from '@fleetwire/worker';
+import { startAllInOne } from './all-in-one.ts';
+import { simulate } from './simulate.ts';
+
+interface Running {
+  readiness(): Readiness;
+  stop(): Promise<void>;
+}
+
+async function startRole(config: Config, logger: Logger, metrics: FleetwireMetrics): Promise<Running> {
+  switch (config.role) {
+    case 'all':
+      return startAllInOne(config, logger, metrics);
+    case 'edge': {
+      const edge = await startClusterEdge(config, logger, metrics);
+      process.stdout.write(
+        `fleetwire edge ${edge.id} is running: OCPP port ${edge.ocppPort}, API port ${edge.apiPort}\n`,
+      );
+      return edge;
+    }
+    case 'worker': {
+      const worker = await startClusterWorker(config, logger, metrics);
+      process.stdout.write(`fleetwire worker ${worker.id} is running\n`);
+      return worker;
+    }
+    case 'ingest': {
+      const ingest = await startClusterIngest(config, logger, metrics);
+      process.stdout.write(`fleetwire ingest ${ingest.id} is running\n`);
+      return ingest;
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === 'simulate') {
+    process.exitCode = await simulate(process.argv.slice(3));
+    return;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`fleetwire: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel, name: config.role });
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  const metrics = new FleetwireMetrics(config.role, { defaultMetrics: true });
+  let running: Running | undefined;
+  // Up before the role, so that probes get an answer (not started, not ready) while it starts.
+  const ops =
+    config.metricsPort === undefined
+      ? undefined
+      : await startOpsServer({
+          port: config.metricsPort,
+          host: config.bindAddress,
+          metrics,
+          readiness: () => running?.readiness() ?? { ready: false, reason: 'starting' },
+          started: () => running !== undefined,
+        });
+  if (ops !== undefined) logger.info({ port: ops.port }, 'metrics and probes listening');
+  running = await startRole(config, logger, metrics);
+  const role = running;
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    role.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,106 @@
+import { parseArgs } from 'node:util';
+import {
+  FakeEaseeCloud,
+  FleetConsole,
+  type FleetStream,
+  loadScenario,
+  SimulatedFleet,
+  WallClock,
+} from '@fleetwire/simulator';
+
+const usage = `fleetwire simulate: simulated Easee chargers against an OCPP 1.6J central system
+
+  --url URL          OCPP endpoint without the identity      (default ws://127.0.0.1:9000/ocpp)
+  --chargers N       how many chargers                       (default 100)
+  --scenario NAME    demo, everyday, steady-load, or a path  (default everyday)
+  --seed N           the same seed replays the same fleet    (default 1)
+  --speed N          simulated seconds per real second       (default 1)
+  --ramp N           connections opened per second           (default 200)
+  --prefix TEXT      serials are PREFIX00001, PREFIX00002, …  (default EHSIM)
+  --first N          number of the first charger             (default 1)
+  --password TEXT    HTTP Basic password of every charger    (default none)
+  --amqp URL         also publish their Easee stream to this RabbitMQ (a fake Easee cloud)
+  --operator ID      Easee operator id of that stream        (default 900)
+  --duration S       stop after S real seconds               (default: until Ctrl-C)
+  --json             one JSON snapshot per second instead of the live line
+`;
+
+function positiveNumber(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, not "${text}"`);
+  return value;
+}
+
+/** `fleetwire simulate`: runs a simulated fleet until Ctrl-C (or --duration), with a live summary. */
+export async function simulate(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      url: { type: 'string', default: 'ws://127.0.0.1:9000/ocpp' },
+      chargers: { type: 'string' },
+      scenario: { type: 'string', default: 'everyday' },
+      seed: { type: 'string' },
+      speed: { type: 'string' },
+      ramp: { type: 'string' },
+      prefix: { type: 'string', default: 'EHSIM' },
+      first: { type: 'string' },
+      password: { type: 'string' },
+      amqp: { type: 'string' },
+      operator: { type: 'string', default: '900' },
+      duration: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const count = Math.round(positiveNumber('chargers', values.chargers, 100));
+  const scenario = await loadScenario(values.scenario);
+  let cloud: FakeEaseeCloud | undefined;
+  if (values.amqp !== undefined) cloud = await new FakeEaseeCloud(values.amqp, values.operator).start();
+  const fleet = new SimulatedFleet({
+    url: values.url,
+    count,
+    scenario,
+    clock: new WallClock(positiveNumber('speed', values.speed, 1)),
+    seed: Math.round(positiveNumber('seed', values.seed, 1)),
+    rampPerSecond: positiveNumber('ramp', values.ramp, 200),
+    serialPrefix: values.prefix,
+    firstNumber: Math.round(positiveNumber('first', values.first, 1)),
+    ...(values.password === undefined ? {} : { password: values.password }),
+    ...(cloud === undefined ? {} : { stream: cloud as FleetStream }),
+  });
+  const view = new FleetConsole();
+  const report = () => {
+    const snapshot = fleet.snapshot();
+    if (values.json) process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), ...snapshot })}\n`);
+    else view.summary(snapshot);
+  };
+  const ticker = setInterval(report, 1_000);
+  ticker.unref();
+  const finished = Promise.withResolvers<void>();
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(ticker);
+    await fleet.stop();
+    await cloud?.stop();
+    if (!values.json) view.line(`stopped: ${JSON.stringify(fleet.snapshot().byStatus)}`);
+    finished.resolve();
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  if (!values.json) view.line(`${count} simulated Easee chargers (${scenario.name}) → ${values.url}`);
+  await fleet.start((started, total) => {
+    if (!values.json) view.progress(started, total);
+  });
+  if (values.duration !== undefined) {
+    setTimeout(() => void stop(), positiveNumber('duration', values.duration, 1) * 1000).unref();
+  }
+  await finished.promise;
+  return 0;
+}

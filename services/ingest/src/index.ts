@@ -1,0 +1,56 @@
+import { hostname } from 'node:os';
+import { ensureStream, JetStreamCommandSource, JetStreamEaseePort, NatsBus } from '@fleetwire/bus';
+import type { Config, EaseeStreamConfig } from '@fleetwire/config';
+import { EaseeBridge } from '@fleetwire/easee-bridge';
+import type { FleetwireMetrics, Logger, Readiness } from '@fleetwire/telemetry';
+import { jetstreamManager } from '@nats-io/jetstream';
+
+export interface RunningIngest {
+  readonly id: string;
+  readonly bridge: EaseeBridge;
+  /** Ready while connected to both the operator stream and NATS. */
+  readiness(): Readiness;
+  stop(): Promise<void>;
+}
+
+/**
+ * An ingest of a cluster: the operator queue into FW_EASEE (acked to RabbitMQ after JetStream's ack), commands
+ * from FW_EASEE_CMD to the operator exchange (acked after the publisher confirm). Replicas may share the queue.
+ */
+export async function startClusterIngest(
+  config: Config,
+  logger: Logger,
+  metrics?: FleetwireMetrics,
+): Promise<RunningIngest> {
+  const id = config.instanceId ?? `${hostname()}-${process.pid}`;
+  const bus = await NatsBus.connect({
+    servers: config.natsUrl as string,
+    name: `fleetwire ingest ${id}`,
+    onStatus: (status) => logger.info({ status }, 'NATS connection'),
+  });
+  const manager = await jetstreamManager(bus.connection);
+  for (const stream of ['FW_EASEE', 'FW_EASEE_CMD', 'FW_PARKED'] as const) await ensureStream(manager, stream);
+  const bridge = new EaseeBridge({
+    stream: config.easee as EaseeStreamConfig,
+    port: new JetStreamEaseePort(bus.connection),
+    commands: new JetStreamCommandSource(bus.connection),
+    shardCount: config.shards,
+    logger: logger.child({ component: 'easee-bridge' }),
+    prefetch: config.easeePrefetch,
+    ...(metrics === undefined ? {} : { metrics }),
+  });
+  await bridge.start();
+  return {
+    id,
+    bridge,
+    readiness() {
+      if (!bridge.connected) return { ready: false, reason: 'not connected to the Easee operator stream' };
+      if (!bus.isConnected) return { ready: false, reason: 'not connected to NATS' };
+      return { ready: true };
+    },
+    async stop() {
+      await bridge.stop();
+      await bus.close();
+    },
+  };
+}

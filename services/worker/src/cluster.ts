@@ -1,0 +1,85 @@
+import { hostname } from 'node:os';
+import { ActorHost } from '@fleetwire/actor-host';
+import { ensureStream, JetStreamCommandSink, JetStreamEventLog, JetStreamShardStreams, NatsBus } from '@fleetwire/bus';
+import type { Config } from '@fleetwire/config';
+import { ShardCoordinator } from '@fleetwire/sharding';
+import { connectRedis, redisStores } from '@fleetwire/store';
+import type { FleetwireMetrics, Logger, Readiness } from '@fleetwire/telemetry';
+import { jetstreamManager } from '@nats-io/jetstream';
+
+export interface ClusterWorker {
+  readonly id: string;
+  readonly host: ActorHost;
+  readonly coordinator: ShardCoordinator;
+  readonly bus: NatsBus;
+  /** Ready when it holds every shard placement gives it, and the bus is connected. */
+  readiness(): Readiness;
+  stop(): Promise<void>;
+}
+
+/**
+ * A worker of a cluster: charger actors of the shards it holds leases for, snapshots in Redis, events in
+ * FW_EVENTS. Its id is stable (FLEETWIRE_INSTANCE_ID, else the host name: a StatefulSet pod's name), so a
+ * restarted worker takes its own shards back at once instead of waiting for their leases to expire.
+ */
+export async function startClusterWorker(
+  config: Config,
+  logger: Logger,
+  metrics?: FleetwireMetrics,
+): Promise<ClusterWorker> {
+  const id = config.instanceId ?? hostname();
+  const bus = await NatsBus.connect({
+    servers: config.natsUrl as string,
+    name: `fleetwire worker ${id}`,
+    onStatus: (status) => logger.info({ status }, 'NATS connection'),
+  });
+  const manager = await jetstreamManager(bus.connection);
+  for (const stream of ['FW_EVENTS', 'FW_EASEE', 'FW_EASEE_CMD'] as const) await ensureStream(manager, stream);
+  const redis = connectRedis(config.redisUrl as string);
+  const stores = redisStores(redis, { shardCount: config.shards, events: new JetStreamEventLog(bus.connection) });
+  const host = new ActorHost({
+    bus,
+    stores,
+    shardCount: config.shards,
+    heartbeatIntervalS: config.heartbeatIntervalS,
+    clock: Date.now,
+    logger: logger.child({ component: 'actor-host' }),
+    streams: new JetStreamShardStreams(bus.connection),
+    commands: new JetStreamCommandSink(bus.connection),
+    authorizeStreamTokens: config.easeeRfidAuthorization,
+    easeeCommands: {
+      responseTimeoutMs: config.easeeCommandTimeoutMs,
+      maxAttempts: config.easeeCommandAttempts,
+      expiresInMs: config.easeeCommandTimeoutMs * config.easeeCommandAttempts + 60_000,
+    },
+    ...(metrics === undefined ? {} : { metrics }),
+  });
+  const leaseTtlMs = config.shardLeaseTtlS * 1000;
+  const coordinator = new ShardCoordinator({
+    connection: bus.connection,
+    memberId: id,
+    shardCount: config.shards,
+    host,
+    logger: logger.child({ component: 'sharding' }),
+    leaseTtlMs,
+    memberTtlMs: Math.max(3_000, leaseTtlMs / 2),
+  });
+  await coordinator.start();
+  return {
+    id,
+    host,
+    coordinator,
+    bus,
+    readiness() {
+      if (!bus.isConnected) return { ready: false, reason: 'not connected to NATS' };
+      if (!coordinator.settled) return { ready: false, reason: 'taking over its shards' };
+      return { ready: true };
+    },
+    async stop() {
+      await coordinator.stop();
+      await host.stop();
+      await bus.close();
+      await stores.close();
+    },
+  };
+}

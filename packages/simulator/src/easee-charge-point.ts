@@ -1,0 +1,966 @@
+import { OcppError, type OcppRequest, type OcppResponse } from '@fleetwire/ocpp';
+import type { Car } from './car.ts';
+import { EaseeConfiguration } from './easee-configuration.ts';
+import { type ChargingProfile, EaseeProfiles, easeeRefusal } from './easee-profiles.ts';
+import { Meter } from './meter.ts';
+import { CallErrorResponse, OcppLink } from './ocpp-link.ts';
+import type { SeededRandom } from './seeded-random.ts';
+import type { SimClock, SimTimer } from './sim-clock.ts';
+
+export type ConnectorStatus = OcppRequest<'StatusNotification'>['status'];
+export type ConnectorError = OcppRequest<'StatusNotification'>['errorCode'];
+type StopReason = NonNullable<OcppRequest<'StopTransaction'>['reason']>;
+
+/** Where a charge point's Easee observations go (the fake cloud), in base units (W, Wh). */
+export interface ObservationSink {
+  observe(serial: string, observationId: number, value: unknown, timestamp: number): void;
+}
+
+/** What a fleet counts: connections, calls and their outcome, statuses. */
+export interface ChargePointListener {
+  onConnected?(serial: string): void;
+  onDisconnected?(serial: string): void;
+  onStatus?(serial: string, previous: ConnectorStatus, next: ConnectorStatus): void;
+  /** Boot accepted and the connectors' status reported: the charger is in service again. */
+  onBooted?(serial: string): void;
+  onCallSettled?(serial: string, action: string, latencyMs: number, ok: boolean): void;
+  /** A transaction message the central system answered (what a test audits it against). */
+  onTransactionMessage?(serial: string, action: string, payload: unknown, response: unknown): void;
+  onCentralSystemCall?(serial: string, action: string, payload: unknown): void;
+  /** A command attempt from the Easee stream (identified by its ticks) that the charger applied. */
+  onStreamCommand?(serial: string, commandId: number, ticks: string, args: Record<string, unknown>): void;
+  onError?(serial: string, kind: 'connection' | 'call' | 'queue', message: string): void;
+}
+
+export interface EaseeChargePointOptions {
+  readonly serial: string;
+  /** The central system's OCPP URL without the identity. */
+  readonly url: string;
+  readonly password?: string;
+  readonly clock: SimClock;
+  readonly random: SeededRandom;
+  /** The installation: phases wired to the charger and volts per phase. */
+  readonly phases?: 1 | 3;
+  readonly voltageV?: number;
+  /** MaxChargerCurrent (observation 47). */
+  readonly maxCurrentA?: number;
+  readonly model?: string;
+  /** `<firmware>/<OCPP service version>`, as Easee's cloud reports it. */
+  readonly firmwareVersion?: string;
+  readonly stream?: ObservationSink;
+  readonly listener?: ChargePointListener;
+  /** The charger's own clock runs this far from true time: it never sets it from the central system. */
+  readonly clockSkewMs?: number;
+  /** Heartbeat period whatever the central system asks (Easee: about three minutes). */
+  readonly heartbeatMs?: number;
+  /** How long a reboot keeps the charger off line. */
+  readonly rebootMs?: number;
+  /** Simulated delay before reconnecting after a lost connection: drawn between the two. */
+  readonly reconnectMs?: readonly [number, number];
+  readonly callTimeoutMs?: number;
+  readonly meterStartWh?: number;
+}
+
+/** A transaction as the charger lived it: the truth a test compares the central system with. */
+export interface TransactionTruth {
+  transactionId: number | undefined;
+  readonly idTag: string;
+  readonly startedAt: number;
+  readonly meterStartWh: number;
+  stoppedAt?: number;
+  meterStopWh?: number;
+  reason?: StopReason;
+  readonly sessionId: number;
+}
+
+interface QueuedTransactionMessage {
+  readonly action: 'StartTransaction' | 'StopTransaction' | 'MeterValues';
+  /** Built when sent, so that a message queued off line carries the transaction id learnt since. */
+  readonly build: () => unknown;
+  readonly onAnswer?: (response: unknown) => void;
+}
+
+const supportedTriggers = new Set(['BootNotification', 'Heartbeat', 'MeterValues', 'StatusNotification']);
+/** Actions the central system may send that an Easee does not offer: answered NotSupported. */
+const unsupportedActions = new Set([
+  'GetDiagnostics',
+  'UpdateFirmware',
+  'ReserveNow',
+  'CancelReservation',
+  'CertificateSigned',
+  'DeleteCertificate',
+  'ExtendedTriggerMessage',
+  'GetInstalledCertificateIds',
+  'GetLog',
+  'InstallCertificate',
+  'SignedUpdateFirmware',
+]);
+const maxQueuedTransactionMessages = 1_000;
+
+/**
+ * One Easee charge point as Easee's cloud OCPP presents it to a central system (reference/easee.md §0.1, §5.1),
+ * with the physical charger behind it: a meter, a connector and whatever car is plugged in. Everything it does
+ * happens in the time of its clock, so a test can run hours of charging in no time and a seed replays a fleet.
+ */
+export class EaseeChargePoint {
+  readonly serial: string;
+  readonly configuration = new EaseeConfiguration();
+  readonly profiles = new EaseeProfiles();
+  readonly transactions: TransactionTruth[] = [];
+  /** Counters of what the charger did that a central system cannot see directly. */
+  readonly counters = { profileWrites: 0, cacheClears: 0, reboots: 0, bootNotifications: 0 };
+  availability: 'Operative' | 'Inoperative' = 'Operative';
+  status: ConnectorStatus = 'Available';
+  /** Offered current from the stream (SetDynamicChargerCurrent): volatile, with an expiry. */
+  dynamicCurrent: { readonly amps: number; readonly until: number } | undefined;
+  maxChargerCurrentA: number;
+  private readonly options: EaseeChargePointOptions;
+  private readonly clock: SimClock;
+  private readonly random: SeededRandom;
+  private readonly meter: Meter;
+  private readonly link: OcppLink;
+  private car: Car | undefined;
+  private transaction: TransactionTruth | undefined;
+  private errorCode: ConnectorError = 'NoError';
+  private pendingRemoteStart: { readonly idTag: string; readonly until: number } | undefined;
+  private availabilityAfterTransaction: 'Inoperative' | undefined;
+  /** The local authorization list: version, and the status of each id tag (upper-cased). */
+  private readonly localList = { version: 0, statuses: new Map<string, string>() };
+  private readonly transactionQueue: QueuedTransactionMessage[] = [];
+  private pumpRun: Promise<void> | undefined;
+  /** A session ended (remotely, by card, by unlock) while the car is still plugged in: Finishing. */
+  private finishing = false;
+  private booted = false;
+  private stopped = false;
+  private rebooting = false;
+  private connecting = false;
+  private connected = false;
+  private heartbeatTimer: SimTimer | undefined;
+  private bootTimer: SimTimer | undefined;
+  private meterTimer: SimTimer | undefined;
+  private reconnectTimer: SimTimer | undefined;
+  private nextSessionId = 1;
+  private lastReportedWh: number;
+  /** A one-off reconnect delay for the next lost connection (a test or a storm sets it). */
+  private nextReconnectMs: number | undefined;
+
+  constructor(options: EaseeChargePointOptions) {
+    this.options = options;
+    this.serial = options.serial;
+    this.clock = options.clock;
+    this.random = options.random;
+    this.maxChargerCurrentA = options.maxCurrentA ?? 32;
+    this.meter = new Meter(options.meterStartWh ?? 0, this.clock.now());
+    this.lastReportedWh = Math.floor(this.meter.readWh(this.clock.now()) / 1000) * 1000;
+    this.link = new OcppLink(
+      {
+        url: options.url,
+        identity: options.serial,
+        ...(options.password === undefined ? {} : { password: options.password }),
+        callTimeoutMs: options.callTimeoutMs ?? 30_000,
+      },
+      {
+        onCall: (action, payload) => this.onCentralSystemCall(action, payload),
+        onClose: () => this.onConnectionLost(),
+        onCallSettled: (action, latencyMs, ok) => options.listener?.onCallSettled?.(this.serial, action, latencyMs, ok),
+      },
+    );
+  }
+
+  get online(): boolean {
+    return this.link.open;
+  }
+
+  get isBooted(): boolean {
+    return this.booted && this.link.open;
+  }
+
+  get pluggedCar(): Car | undefined {
+    return this.car;
+  }
+
+  get currentTransaction(): TransactionTruth | undefined {
+    return this.transaction;
+  }
+
+  get powerW(): number {
+    return this.meter.powerW;
+  }
+
+  /** The energy register now, in Wh. */
+  get registerWh(): number {
+    return this.meter.readWh(this.clock.now());
+  }
+
+  /** Powers the charger on: connects, boots, and keeps reconnecting until stopped. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.publish(250, true);
+    await this.connect();
+  }
+
+  /** Takes the charger away for good (the simulation ends): no reconnect, timers cancelled. */
+  stop(): void {
+    this.stopped = true;
+    for (const timer of [this.heartbeatTimer, this.meterTimer, this.reconnectTimer, this.bootTimer]) timer?.cancel();
+    this.link.close(1000, 'simulation ended');
+  }
+
+  /** The network drops the connection (no closing handshake); the charger reconnects after `reconnectAfterMs`. */
+  dropConnection(reconnectAfterMs: number): void {
+    this.nextReconnectMs = reconnectAfterMs;
+    this.link.terminate();
+  }
+
+  // ---- the physical world: cars, cards, faults, power ----
+
+  async plugIn(car: Car): Promise<void> {
+    if (this.car !== undefined) throw new Error(`${this.serial}: a car is already plugged in`);
+    this.car = car;
+    this.finishing = false;
+    this.publish(100, 'B');
+    const remote = this.pendingRemoteStart;
+    this.pendingRemoteStart = undefined;
+    if (this.availability === 'Inoperative' || this.errorCode !== 'NoError') return this.refreshStatus();
+    if (remote !== undefined && remote.until >= this.clock.now()) return this.beginTransaction(remote.idTag, 'Remote');
+    if (this.configuration.flag('freecharging')) {
+      return this.beginTransaction(this.configuration.get('rfidtagfreecharging') || 'freecharging', 'FreeCharging');
+    }
+    await this.refreshStatus();
+  }
+
+  /** A card held to the reader: authorizes a plugged-in car, or ends the session it started. */
+  async presentCard(idTag: string): Promise<string> {
+    this.publish(128, idTag);
+    if (this.transaction !== undefined) {
+      if (this.transaction.idTag.toUpperCase() !== idTag.toUpperCase()) return 'NotThisSession';
+      await this.endTransaction('Local');
+      return 'Stopped';
+    }
+    if (this.car === undefined || this.availability === 'Inoperative' || this.errorCode !== 'NoError') {
+      return 'NotReady';
+    }
+    const localAccepted =
+      this.configuration.flag('LocalAuthListEnabled') &&
+      this.localList.statuses.get(idTag.toUpperCase()) === 'Accepted';
+    if (localAccepted && this.configuration.flag('LocalPreAuthorize')) {
+      await this.beginTransaction(idTag, 'LocalList');
+      return 'Accepted';
+    }
+    if (!this.isBooted) {
+      const offlineAllowed =
+        (localAccepted && this.configuration.flag('LocalAuthorizeOffline')) ||
+        this.configuration.flag('AllowOfflineTxForUnknownId');
+      if (!offlineAllowed) return 'Offline';
+      await this.beginTransaction(idTag, 'Offline');
+      return 'Accepted';
+    }
+    const answer = (await this.callSafely('Authorize', { idTag })) as OcppResponse<'Authorize'> | undefined;
+    const status = answer?.idTagInfo.status ?? 'NoAnswer';
+    if (status === 'Accepted') await this.beginTransaction(idTag, 'RFID');
+    return status;
+  }
+
+  /** The car stops drawing while not full (SuspendedEV), or starts again. */
+  async setCarPaused(paused: boolean): Promise<void> {
+    if (this.car === undefined) return;
+    this.car.paused = paused;
+    await this.recompute();
+  }
+
+  async unplug(): Promise<void> {
+    if (this.car === undefined) return;
+    this.settleEnergy(this.clock.now());
+    this.car = undefined;
+    this.finishing = false;
+    this.publish(100, 'A');
+    if (this.transaction !== undefined) await this.endTransaction('EVDisconnected');
+    else await this.recompute();
+  }
+
+  async raiseFault(errorCode: Exclude<ConnectorError, 'NoError'>): Promise<void> {
+    this.errorCode = errorCode;
+    if (this.transaction !== undefined) await this.endTransaction('Other');
+    await this.refreshStatus();
+  }
+
+  async clearFault(): Promise<void> {
+    this.errorCode = 'NoError';
+    await this.refreshStatus();
+  }
+
+  /**
+   * The physical charger restarts: a running transaction ends, the OCPP device goes off line and comes back
+   * after `offlineMs` (`rebootMs` unless the power was off for longer). `graceful` (a Reset) closes the connection after the StopTransaction went out; a power cut
+   * drops it, and the StopTransaction waits in the queue for the next connection.
+   */
+  async reboot(reason: StopReason, graceful: boolean, offlineMs = this.options.rebootMs ?? 10_000): Promise<void> {
+    this.counters.reboots += 1;
+    // The reboot reconnects when it is over, not the lost connection.
+    this.rebooting = true;
+    this.reconnectTimer?.cancel();
+    if (graceful) {
+      await this.endTransaction(reason);
+      await this.drainTransactionQueue();
+    }
+    this.booted = false;
+    this.heartbeatTimer?.cancel();
+    if (graceful) this.link.close(1000, 'rebooting');
+    else this.link.terminate();
+    // Without power nothing goes out: the stop waits in the queue for the next connection.
+    if (!graceful) await this.endTransaction(reason);
+    this.dynamicCurrent = undefined;
+    this.publish(250, false);
+    this.publish(89, reason === 'PowerLoss' ? 1 : 20);
+    this.reconnectTimer = this.clock.after(offlineMs, () => {
+      this.rebooting = false;
+      if (this.stopped) return;
+      this.publish(250, true);
+      void this.connect();
+    });
+  }
+
+  // ---- the connection ----
+
+  private async connect(): Promise<void> {
+    if (this.stopped || this.connecting || this.link.open) return;
+    this.connecting = true;
+    try {
+      await this.link.connect();
+    } catch (error) {
+      this.connecting = false;
+      this.options.listener?.onError?.(
+        this.serial,
+        'connection',
+        error instanceof Error ? error.message : String(error),
+      );
+      this.scheduleReconnect();
+      return;
+    }
+    this.connecting = false;
+    this.connected = true;
+    this.options.listener?.onConnected?.(this.serial);
+    await this.boot();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.rebooting) return;
+    const [low, high] = this.options.reconnectMs ?? [2_000, 10_000];
+    const delay = this.nextReconnectMs ?? this.random.between(low, high);
+    this.nextReconnectMs = undefined;
+    this.reconnectTimer?.cancel();
+    this.reconnectTimer = this.clock.after(delay, () => void this.connect());
+  }
+
+  private onConnectionLost(): void {
+    this.booted = false;
+    this.heartbeatTimer?.cancel();
+    this.bootTimer?.cancel();
+    if (this.connected) this.options.listener?.onDisconnected?.(this.serial);
+    this.connected = false;
+    // A failed connection attempt is retried by connect() itself.
+    if (!this.connecting) this.scheduleReconnect();
+  }
+
+  private async boot(): Promise<void> {
+    this.counters.bootNotifications += 1;
+    const answer = (await this.callSafely('BootNotification', {
+      chargePointVendor: 'Easee',
+      chargePointModel: this.options.model ?? 'Easee Charge',
+      chargePointSerialNumber: this.serial,
+      chargeBoxSerialNumber: this.serial,
+      firmwareVersion: this.options.firmwareVersion ?? '289/1.5.2.0',
+    })) as OcppResponse<'BootNotification'> | undefined;
+    if (answer === undefined) return;
+    // Easee's virtual devices do not set their clock from currentTime.
+    if (answer.status !== 'Accepted') {
+      this.bootTimer = this.clock.after(Math.max(answer.interval, 10) * 1000, () => {
+        if (this.link.open) void this.boot();
+      });
+      return;
+    }
+    this.booted = true;
+    this.scheduleHeartbeat();
+    await this.reportStatusAfterBoot();
+    this.options.listener?.onBooted?.(this.serial);
+    void this.pumpTransactionQueue();
+  }
+
+  /** Connector 0 and 1; an Inoperative charger says Available for more than a second first (§0.1). */
+  private async reportStatusAfterBoot(): Promise<void> {
+    await this.sendStatus(0, this.availability === 'Inoperative' ? 'Unavailable' : 'Available');
+    if (this.availability === 'Inoperative') {
+      await this.sendStatus(1, 'Available');
+      this.status = 'Available';
+      await new Promise<void>((resolve) => this.clock.after(1_500, resolve));
+      if (!this.isBooted) return;
+    }
+    await this.setStatus(this.derivedStatus(), true);
+  }
+
+  private scheduleHeartbeat(): void {
+    this.heartbeatTimer?.cancel();
+    // About every three minutes, whatever interval the central system gave.
+    const period = (this.options.heartbeatMs ?? 180_000) + this.random.between(-5_000, 5_000);
+    this.heartbeatTimer = this.clock.after(period, () => {
+      if (!this.isBooted) return;
+      void this.callSafely('Heartbeat', {});
+      this.scheduleHeartbeat();
+    });
+  }
+
+  /** A CALL whose failure is counted, not thrown: the charger carries on, as a real one would. */
+  private async callSafely(action: string, payload: unknown): Promise<unknown> {
+    if (!this.link.open) return undefined;
+    try {
+      return await this.link.call(action, payload);
+    } catch (error) {
+      this.options.listener?.onError?.(
+        this.serial,
+        'call',
+        `${action}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return undefined;
+    }
+  }
+
+  private timestamp(): string {
+    return new Date(this.clock.now() + (this.options.clockSkewMs ?? 0)).toISOString();
+  }
+
+  // ---- status ----
+
+  private derivedStatus(): ConnectorStatus {
+    if (this.errorCode !== 'NoError') return 'Faulted';
+    if (this.transaction !== undefined) {
+      if (this.meter.powerW > 0) return 'Charging';
+      return this.offeredA() < 6 ? 'SuspendedEVSE' : 'SuspendedEV';
+    }
+    if (this.availability === 'Inoperative') return 'Unavailable';
+    if (this.car === undefined) return 'Available';
+    return this.finishing ? 'Finishing' : 'Preparing';
+  }
+
+  private async refreshStatus(): Promise<void> {
+    await this.setStatus(this.derivedStatus(), false);
+  }
+
+  private async setStatus(next: ConnectorStatus, always: boolean): Promise<void> {
+    const previous = this.status;
+    if (next === previous && !always) return;
+    this.status = next;
+    if (next !== previous) this.options.listener?.onStatus?.(this.serial, previous, next);
+    this.publish(109, opModeOf(next, this.car));
+    await this.sendStatus(1, next);
+  }
+
+  private async sendStatus(connectorId: number, status: ConnectorStatus): Promise<void> {
+    if (!this.isBooted) return;
+    await this.callSafely('StatusNotification', {
+      connectorId,
+      status,
+      errorCode: connectorId === 0 ? 'NoError' : this.errorCode,
+      timestamp: this.timestamp(),
+    });
+  }
+
+  // ---- transactions ----
+
+  private async beginTransaction(idTag: string, auth: string): Promise<void> {
+    const now = this.clock.now();
+    this.finishing = false;
+    const transaction: TransactionTruth = {
+      transactionId: undefined,
+      idTag,
+      startedAt: now,
+      meterStartWh: Math.round(this.meter.readWh(now)),
+      sessionId: this.nextSessionId++,
+    };
+    this.transaction = transaction;
+    this.transactions.push(transaction);
+    this.publish(223, {
+      Id: transaction.sessionId,
+      MeterValue: transaction.meterStartWh / 1000,
+      Start: new Date(now).toISOString(),
+      Auth: idTag,
+      AuthReason: auth,
+    });
+    this.enqueueTransactionMessage({
+      action: 'StartTransaction',
+      build: () => ({
+        connectorId: 1,
+        idTag,
+        meterStart: transaction.meterStartWh,
+        timestamp: new Date(transaction.startedAt + (this.options.clockSkewMs ?? 0)).toISOString(),
+      }),
+      onAnswer: (response) => {
+        const answer = response as OcppResponse<'StartTransaction'>;
+        transaction.transactionId = answer.transactionId;
+        const refused = answer.idTagInfo.status !== 'Accepted';
+        if (refused && this.transaction === transaction && this.configuration.flag('StopTransactionOnInvalidId')) {
+          void this.endTransaction('DeAuthorized');
+        }
+      },
+    });
+    await this.recompute();
+  }
+
+  private async endTransaction(reason: StopReason): Promise<void> {
+    const transaction = this.transaction;
+    if (transaction === undefined) return;
+    const now = this.clock.now();
+    this.settleEnergy(now);
+    this.transaction = undefined;
+    transaction.stoppedAt = now;
+    transaction.meterStopWh = Math.round(this.meter.readWh(now));
+    transaction.reason = reason;
+    this.publish(129, {
+      Id: transaction.sessionId,
+      Start: new Date(transaction.startedAt).toISOString(),
+      Stop: new Date(now).toISOString(),
+      EnergyKwh: (transaction.meterStopWh - transaction.meterStartWh) / 1000,
+      MeterValueStart: transaction.meterStartWh / 1000,
+      MeterValueStop: transaction.meterStopWh / 1000,
+      Auth: transaction.idTag,
+    });
+    this.enqueueTransactionMessage({
+      action: 'StopTransaction',
+      build: () => ({
+        // Zero only when the start was never answered; the central system keeps such a stop as an orphan.
+        transactionId: transaction.transactionId ?? 0,
+        idTag: transaction.idTag,
+        meterStop: transaction.meterStopWh,
+        timestamp: new Date(now + (this.options.clockSkewMs ?? 0)).toISOString(),
+        reason,
+      }),
+    });
+    this.finishing = this.car !== undefined && reason !== 'EVDisconnected';
+    if (this.availabilityAfterTransaction === 'Inoperative') {
+      this.availabilityAfterTransaction = undefined;
+      this.availability = 'Inoperative';
+    }
+    await this.recompute();
+  }
+
+  private enqueueTransactionMessage(message: QueuedTransactionMessage): void {
+    if (this.transactionQueue.length >= maxQueuedTransactionMessages) {
+      this.options.listener?.onError?.(this.serial, 'queue', `transaction queue full: ${message.action} dropped`);
+      return;
+    }
+    this.transactionQueue.push(message);
+    void this.pumpTransactionQueue();
+  }
+
+  /** Sends queued transaction messages in order; a message stays at the head until the central system answers. */
+  private pumpTransactionQueue(): Promise<void> {
+    this.pumpRun ??= this.pump().then((stalled) => {
+      this.pumpRun = undefined;
+      if (stalled) {
+        const retryS = this.configuration.integer('TransactionMessageRetryInterval') || 60;
+        this.clock.after(retryS * 1000, () => void this.pumpTransactionQueue());
+      } else if (this.isBooted && this.transactionQueue.length > 0) {
+        void this.pumpTransactionQueue();
+      }
+    });
+    return this.pumpRun;
+  }
+
+  /** Whether it stopped on a failure (no answer) with messages left. */
+  private async pump(): Promise<boolean> {
+    while (this.isBooted && this.transactionQueue.length > 0) {
+      const head = this.transactionQueue[0] as QueuedTransactionMessage;
+      let response: unknown;
+      const payload = head.build();
+      try {
+        response = await this.link.call(head.action, payload);
+        this.options.listener?.onTransactionMessage?.(this.serial, head.action, payload, response);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.options.listener?.onError?.(this.serial, 'call', `${head.action}: ${message}`);
+        // No answer: the same message again later. A CALLERROR will not improve by repeating it.
+        if (!(error instanceof CallErrorResponse)) return this.isBooted;
+      }
+      this.transactionQueue.shift();
+      if (response !== undefined) head.onAnswer?.(response);
+    }
+    return false;
+  }
+
+  private async drainTransactionQueue(): Promise<void> {
+    while (this.isBooted && this.transactionQueue.length > 0) {
+      const before = this.transactionQueue.length;
+      await this.pumpTransactionQueue();
+      if (this.transactionQueue.length >= before) return;
+    }
+  }
+
+  // ---- energy ----
+
+  private offeredA(): number {
+    const now = this.clock.now();
+    if (this.dynamicCurrent !== undefined && this.dynamicCurrent.until <= now) this.dynamicCurrent = undefined;
+    let offered = this.maxChargerCurrentA;
+    if (this.dynamicCurrent !== undefined) offered = Math.min(offered, this.dynamicCurrent.amps);
+    const profile = this.profiles.active(now);
+    if (profile !== undefined) offered = Math.min(offered, profile.limitA);
+    return offered;
+  }
+
+  private settleEnergy(now: number): void {
+    const delivered = this.meter.setPower(this.meter.powerW, now);
+    if (this.car !== undefined) this.car.storedWh += delivered;
+  }
+
+  /**
+   * Works out what the car draws now, tells both channels what changed, and sets one timer for the next thing
+   * that will change it: a kWh crossed, the car full, a profile period, the dynamic current expiring.
+   */
+  private async recompute(): Promise<void> {
+    const now = this.clock.now();
+    this.settleEnergy(now);
+    this.meterTimer?.cancel();
+    this.meterTimer = undefined;
+    const charging = this.transaction !== undefined && this.car !== undefined && this.errorCode === 'NoError';
+    const offered = this.offeredA();
+    const drawA = charging ? (this.car as Car).drawA(offered) : 0;
+    const phases = Math.min((this.car?.model.phases ?? 1) as number, this.options.phases ?? 3);
+    const powerW = drawA * (this.options.voltageV ?? 230) * phases;
+    if (powerW !== this.meter.powerW) {
+      this.meter.setPower(powerW, now);
+      this.publish(120, powerW);
+      this.publish(114, drawA);
+    }
+    const waits = [
+      this.meter.msUntil(this.lastReportedWh + 1000, now),
+      powerW > 0 && this.car !== undefined ? (this.car.roomWh * 3_600_000) / powerW : undefined,
+      charging ? mapDefined(this.profiles.nextChange(now), (at) => at - now) : undefined,
+      this.dynamicCurrent === undefined ? undefined : this.dynamicCurrent.until - now,
+    ].filter((wait): wait is number => wait !== undefined && Number.isFinite(wait));
+    if (waits.length > 0) {
+      this.meterTimer = this.clock.after(Math.max(1, Math.min(...waits)), () => void this.onMeterTimer());
+    }
+    await this.refreshStatus();
+  }
+
+  private async onMeterTimer(): Promise<void> {
+    const now = this.clock.now();
+    this.settleEnergy(now);
+    const registerWh = this.meter.readWh(now);
+    if (registerWh >= this.lastReportedWh + 1000 - 1e-6) {
+      this.lastReportedWh = Math.floor((registerWh + 1e-6) / 1000) * 1000;
+      this.reportEnergy(now);
+    }
+    await this.recompute();
+  }
+
+  /** What the Easee cloud forwards each time it receives a kWh: one MeterValues per measurand, one value each. */
+  private reportEnergy(now: number): void {
+    const transaction = this.transaction;
+    const registerWh = Math.round(this.meter.readWh(now));
+    this.publish(124, registerWh);
+    if (transaction !== undefined) this.publish(121, registerWh - transaction.meterStartWh);
+    if (transaction === undefined || this.configuration.integer('MeterValueSampleInterval') === 0) return;
+    for (const measurand of this.configuration.list('MeterValuesSampledData')) {
+      const sampledValue = this.sample(measurand, registerWh);
+      if (sampledValue === undefined) continue;
+      const timestamp = new Date(now + (this.options.clockSkewMs ?? 0)).toISOString();
+      this.enqueueTransactionMessage({
+        action: 'MeterValues',
+        build: () => ({
+          connectorId: 1,
+          ...(transaction.transactionId === undefined ? {} : { transactionId: transaction.transactionId }),
+          meterValue: [{ timestamp, sampledValue: [sampledValue] }],
+        }),
+      });
+    }
+  }
+
+  private sample(measurand: string, registerWh: number) {
+    const drawA = this.meter.powerW / (this.options.voltageV ?? 230) / Math.max(1, this.car?.model.phases ?? 1);
+    const base = { context: 'Sample.Periodic', measurand, location: 'Outlet' } as const;
+    switch (measurand) {
+      case 'Energy.Active.Import.Register':
+        return { ...base, value: String(registerWh), unit: 'Wh' } as const;
+      case 'Power.Active.Import':
+        return { ...base, value: String(Math.round(this.meter.powerW)), unit: 'W' } as const;
+      case 'Current.Import':
+        return { ...base, value: drawA.toFixed(1), unit: 'A' } as const;
+      case 'Current.Offered':
+        return { ...base, value: this.offeredA().toFixed(1), unit: 'A' } as const;
+      case 'Voltage':
+        return { ...base, value: String(this.options.voltageV ?? 230), unit: 'V' } as const;
+      case 'Temperature':
+        return { ...base, value: '24', unit: 'Celsius', location: 'Body' } as const;
+      default:
+        return undefined;
+    }
+  }
+
+  // ---- the stream side ----
+
+  private publish(observationId: number, value: unknown): void {
+    this.options.stream?.observe(this.serial, observationId, value, this.clock.now());
+  }
+
+  /** An operator command from the Easee stream (reference/easee.md §3); whether the charger accepted it. */
+  async onStreamCommand(commandId: number, args: Record<string, unknown>, ticks = ''): Promise<boolean> {
+    this.options.listener?.onStreamCommand?.(this.serial, commandId, ticks, args);
+    switch (commandId) {
+      case 48: {
+        const amps = Number(args.current);
+        const ttl = Number(args.ttlMinutes ?? 0);
+        this.dynamicCurrent = { amps, until: ttl > 0 ? this.clock.now() + ttl * 60_000 : Number.POSITIVE_INFINITY };
+        this.publish(48, amps);
+        await this.recompute();
+        return true;
+      }
+      case 47:
+        this.maxChargerCurrentA = Number(args.current);
+        this.publish(47, this.maxChargerCurrentA);
+        await this.recompute();
+        return true;
+      case 1:
+        await this.reboot('Reboot', true);
+        return true;
+      case 25:
+        if (this.car === undefined || this.transaction !== undefined) return false;
+        await this.beginTransaction(String(args.idToken ?? 'stream'), 'Stream');
+        return true;
+      case 26:
+        if (this.transaction === undefined) return false;
+        await this.endTransaction('DeAuthorized');
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // ---- the central system's CALLs ----
+
+  private async onCentralSystemCall(action: string, payload: unknown): Promise<unknown> {
+    this.options.listener?.onCentralSystemCall?.(this.serial, action, payload);
+    switch (action) {
+      case 'ChangeConfiguration': {
+        const { key, value } = payload as OcppRequest<'ChangeConfiguration'>;
+        return { status: this.configuration.change(key, value) };
+      }
+      case 'GetConfiguration':
+        return this.configuration.read((payload as OcppRequest<'GetConfiguration'>).key);
+      case 'ClearCache':
+        // Forwarded to the physical charger.
+        this.counters.cacheClears += 1;
+        return { status: 'Accepted' };
+      case 'SetChargingProfile':
+        return this.onSetChargingProfile(payload as OcppRequest<'SetChargingProfile'>);
+      case 'ClearChargingProfile': {
+        const request = payload as OcppRequest<'ClearChargingProfile'>;
+        const cleared = this.profiles.clear({
+          ...(request.id === undefined ? {} : { id: request.id }),
+          ...(request.chargingProfilePurpose === undefined
+            ? {}
+            : { chargingProfilePurpose: request.chargingProfilePurpose }),
+          ...(request.stackLevel === undefined ? {} : { stackLevel: request.stackLevel }),
+        });
+        if (cleared) setImmediate(() => void this.recompute());
+        return { status: cleared ? 'Accepted' : 'Unknown' };
+      }
+      case 'GetCompositeSchedule':
+        return this.onGetCompositeSchedule(payload as OcppRequest<'GetCompositeSchedule'>);
+      case 'TriggerMessage':
+        return this.onTriggerMessage(payload as OcppRequest<'TriggerMessage'>);
+      case 'UnlockConnector':
+        // Easee: ends any transaction and sets UnlockConnectorOnEVSideDisconnect to true.
+        this.configuration.set('UnlockConnectorOnEVSideDisconnect', 'true');
+        if (this.transaction !== undefined) setImmediate(() => void this.endTransaction('UnlockCommand'));
+        return { status: 'Unlocked' };
+      case 'Reset': {
+        const { type } = payload as OcppRequest<'Reset'>;
+        // Both kinds reboot the physical charger and restart the OCPP device: expect a reconnect.
+        setImmediate(() => void this.reboot(type === 'Hard' ? 'HardReset' : 'SoftReset', true));
+        return { status: 'Accepted' };
+      }
+      case 'ChangeAvailability':
+        return this.onChangeAvailability(payload as OcppRequest<'ChangeAvailability'>);
+      case 'RemoteStartTransaction':
+        return this.onRemoteStart(payload as OcppRequest<'RemoteStartTransaction'>);
+      case 'RemoteStopTransaction': {
+        const { transactionId } = payload as OcppRequest<'RemoteStopTransaction'>;
+        if (this.transaction === undefined || this.transaction.transactionId !== transactionId) {
+          return { status: 'Rejected' };
+        }
+        setImmediate(() => void this.endTransaction('Remote'));
+        return { status: 'Accepted' };
+      }
+      case 'SendLocalList':
+        return this.onSendLocalList(payload as OcppRequest<'SendLocalList'>);
+      case 'GetLocalListVersion':
+        return { listVersion: this.configuration.flag('LocalAuthListEnabled') ? this.localList.version : -1 };
+      case 'DataTransfer':
+        return this.onDataTransfer(payload as OcppRequest<'DataTransfer'>);
+      default:
+        if (unsupportedActions.has(action)) throw new OcppError('NotSupported', `${action} is not offered by Easee`);
+        throw new OcppError('NotImplemented', `unknown action ${action}`);
+    }
+  }
+
+  private onSetChargingProfile(request: OcppRequest<'SetChargingProfile'>): OcppResponse<'SetChargingProfile'> {
+    const profile = request.csChargingProfiles as ChargingProfile;
+    if (easeeRefusal(request.connectorId, profile) !== undefined) return { status: 'Rejected' };
+    // Stored in flash: every accepted profile is a write, which is why a central system must ration them.
+    this.profiles.install(profile);
+    this.counters.profileWrites += 1;
+    setImmediate(() => void this.recompute());
+    return { status: 'Accepted' };
+  }
+
+  /** Easee's deviation: the active profile's own schedule, not a composite of all of them. */
+  private onGetCompositeSchedule(request: OcppRequest<'GetCompositeSchedule'>): OcppResponse<'GetCompositeSchedule'> {
+    const active = this.profiles.active(this.clock.now());
+    if (active === undefined || request.connectorId > 1 || request.chargingRateUnit === 'W') {
+      return { status: 'Rejected' };
+    }
+    return {
+      status: 'Accepted',
+      connectorId: request.connectorId,
+      scheduleStart: this.timestamp(),
+      chargingSchedule: active.profile.chargingSchedule,
+    };
+  }
+
+  private onTriggerMessage(request: OcppRequest<'TriggerMessage'>): OcppResponse<'TriggerMessage'> {
+    const { requestedMessage } = request;
+    if (!supportedTriggers.has(requestedMessage)) return { status: 'NotImplemented' };
+    // After the answer has gone out.
+    setImmediate(() => {
+      switch (requestedMessage) {
+        case 'BootNotification':
+          void this.boot();
+          break;
+        case 'Heartbeat':
+          void this.callSafely('Heartbeat', {});
+          break;
+        case 'StatusNotification':
+          void this.sendStatus(request.connectorId ?? 1, this.status);
+          break;
+        case 'MeterValues':
+          void this.callSafely('MeterValues', {
+            connectorId: 1,
+            ...(this.transaction?.transactionId === undefined ? {} : { transactionId: this.transaction.transactionId }),
+            meterValue: [
+              {
+                timestamp: this.timestamp(),
+                sampledValue: [
+                  {
+                    ...this.sample('Energy.Active.Import.Register', Math.round(this.registerWh)),
+                    context: 'Trigger',
+                  },
+                ],
+              },
+            ],
+          });
+          break;
+      }
+    });
+    return { status: 'Accepted' };
+  }
+
+  private onChangeAvailability(request: OcppRequest<'ChangeAvailability'>): OcppResponse<'ChangeAvailability'> {
+    if (request.connectorId > 1) return { status: 'Rejected' };
+    if (request.type === 'Inoperative' && this.transaction !== undefined) {
+      this.availabilityAfterTransaction = 'Inoperative';
+      return { status: 'Scheduled' };
+    }
+    // Persistent: kept across reboots.
+    this.availability = request.type;
+    this.availabilityAfterTransaction = undefined;
+    setImmediate(() => void this.refreshStatus());
+    return { status: 'Accepted' };
+  }
+
+  private onRemoteStart(request: OcppRequest<'RemoteStartTransaction'>): OcppResponse<'RemoteStartTransaction'> {
+    const purpose = request.chargingProfile?.chargingProfilePurpose;
+    const ready = this.availability === 'Operative' && this.errorCode === 'NoError' && this.transaction === undefined;
+    if (!ready || purpose === 'TxProfile' || (request.connectorId ?? 1) > 1) return { status: 'Rejected' };
+    if (request.chargingProfile !== undefined) {
+      if (easeeRefusal(1, request.chargingProfile as ChargingProfile) !== undefined) return { status: 'Rejected' };
+      this.profiles.install(request.chargingProfile as ChargingProfile);
+      this.counters.profileWrites += 1;
+    }
+    if (this.car === undefined) {
+      // Waits for a car for ConnectionTimeOut seconds.
+      this.pendingRemoteStart = {
+        idTag: request.idTag,
+        until: this.clock.now() + this.configuration.integer('ConnectionTimeOut') * 1000,
+      };
+    } else {
+      setImmediate(() => void this.beginTransaction(request.idTag, 'Remote'));
+    }
+    return { status: 'Accepted' };
+  }
+
+  private onSendLocalList(request: OcppRequest<'SendLocalList'>): OcppResponse<'SendLocalList'> {
+    if (!this.configuration.flag('LocalAuthListEnabled')) return { status: 'NotSupported' };
+    if (request.updateType === 'Differential' && request.listVersion <= this.localList.version) {
+      return { status: 'VersionMismatch' };
+    }
+    if (request.updateType === 'Full') this.localList.statuses.clear();
+    for (const entry of request.localAuthorizationList ?? []) {
+      const key = entry.idTag.toUpperCase();
+      if (entry.idTagInfo === undefined) this.localList.statuses.delete(key);
+      else this.localList.statuses.set(key, entry.idTagInfo.status);
+    }
+    this.localList.version = request.listVersion;
+    return { status: 'Accepted' };
+  }
+
+  private onDataTransfer(request: OcppRequest<'DataTransfer'>): OcppResponse<'DataTransfer'> {
+    if (request.vendorId !== 'no.easee') return { status: 'UnknownVendorId' };
+    switch (request.messageId?.toLowerCase()) {
+      case 'overrideschedule':
+        return { status: 'Accepted' };
+      case 'listeaseesessions':
+        return {
+          status: 'Accepted',
+          data: JSON.stringify(
+            this.transactions
+              .filter((transaction) => transaction.stoppedAt !== undefined)
+              .map((transaction) => ({
+                connectorId: 1,
+                idTag: transaction.idTag,
+                meterStart: transaction.meterStartWh,
+                start: new Date(transaction.startedAt).toISOString(),
+                meterStop: transaction.meterStopWh,
+                stop: new Date(transaction.stoppedAt as number).toISOString(),
+                sequenceNumber: transaction.sessionId,
+              })),
+          ),
+        };
+      default:
+        return { status: 'UnknownMessageId' };
+    }
+  }
+}
+
+function mapDefined<T, U>(value: T | undefined, map: (value: T) => U): U | undefined {
+  return value === undefined ? undefined : map(value);
+}
+
+/** The ChargerOpMode (observation 109) the stream shows for a connector status (reference/easee.md §2.1–2.2). */
+function opModeOf(status: ConnectorStatus, car: Car | undefined): number {
+  switch (status) {
+    case 'Charging':
+      return 3;
+    case 'SuspendedEVSE':
+      return 2;
+    case 'SuspendedEV':
+      return car?.full ? 4 : 6;
+    case 'Preparing':
+      return 7;
+    case 'Finishing':
+      return 8;
+    case 'Faulted':
+      return 5;
+    default:
+      return 1;
+  }
+}

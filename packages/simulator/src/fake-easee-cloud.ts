@@ -1,0 +1,267 @@
+import {
+  type CommandSpec,
+  commandResponseBody,
+  commandsById,
+  decodeCommandArguments,
+  type EncodedCommand,
+  encodeValue,
+  observationBody,
+  observationCatalog,
+  parseRoutingKey,
+  ticksOf,
+} from '@fleetwire/easee';
+import { type ChannelModel, type ConfirmChannel, type ConsumeMessage, connect } from 'amqplib';
+
+/** A command the fake cloud received on the operator exchange, as it arrived. */
+export interface ReceivedCommand {
+  readonly routingKey: string;
+  readonly serial: string;
+  readonly commandId: number;
+  readonly originApplication: string | undefined;
+  readonly contentType: string | undefined;
+  readonly body: EncodedCommand['body'];
+  readonly ticks: string;
+  readonly receivedAt: number;
+}
+
+/** How the fake cloud misbehaves; all off by default. */
+export interface Misbehaviour {
+  /** Share of observations published twice. */
+  duplicates: number;
+  /** Share of observations held back and published after later ones (in reverse, 200 at a time, or at the end). */
+  reorder: number;
+  /** Delay before a command response. */
+  responseDelayMs: number;
+  /** Commands that get no response at all, by serial. */
+  silentSerials: Set<string>;
+}
+
+/** A simulated charger behind the cloud: it decides what a command does and reports its own observations. */
+export interface StreamDevice {
+  /** `ticks` identifies the attempt, as the command response will. */
+  onStreamCommand(commandId: number, args: Record<string, unknown>, ticks: string): Promise<boolean>;
+}
+
+export interface TruthValue {
+  readonly value: unknown;
+  readonly timestamp: string;
+}
+
+/** What a command changes on the charger, as the observations it reports afterwards. */
+function effectsOf(spec: CommandSpec, args: Record<string, unknown>): [number, unknown][] {
+  switch (spec.id) {
+    case 48:
+    case 47:
+      return [[spec.id, args.current]];
+    case 29:
+      return [[31, args.enabled]];
+    case 30:
+      return [[30, args.locked]];
+    case 11:
+      return [[102, args.smartCharging]];
+    case 22:
+      return [
+        [111, args.currentP1],
+        [112, args.currentP2],
+        [113, args.currentP3],
+      ];
+    case 24:
+      return [
+        [22, args.currentP1],
+        [23, args.currentP2],
+        [24, args.currentP3],
+      ];
+    case 21:
+      return [
+        [50, args.currentP1],
+        [51, args.currentP2],
+        [52, args.currentP3],
+      ];
+    case 1:
+      return [[89, 20]];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Easee's operator stream on a local RabbitMQ, for tests and demos: declares the operator queue and exchange,
+ * publishes observations in Easee's documented wire format, answers commands with command responses and the
+ * observation the command changes, and misbehaves on demand (duplicates, reordering, late or missing responses,
+ * malformed bodies). It keeps the truth: the newest value of every observation of every charger.
+ */
+export class FakeEaseeCloud {
+  readonly queue: string;
+  readonly exchange: string;
+  /** Where observations and responses are routed to the operator queue. */
+  readonly streamExchange: string;
+  readonly received: ReceivedCommand[] = [];
+  /** Identity (`<serial>.o.<id>.<timestamp ms>`) of every observation published and confirmed by the broker. */
+  readonly published = new Set<string>();
+  readonly misbehaviour: Misbehaviour = { duplicates: 0, reorder: 0, responseDelayMs: 0, silentSerials: new Set() };
+  private readonly truth = new Map<string, Map<number, TruthValue>>();
+  private readonly url: string;
+  private connection: ChannelModel | undefined;
+  private channel: ConfirmChannel | undefined;
+  private heldBack: (() => Promise<void>)[] = [];
+  private readonly devices = new Map<string, StreamDevice>();
+  /** Observations a device reported that could not be published (the broker was away). */
+  publishFailures = 0;
+  private random: () => number;
+
+  constructor(url: string, operatorId: string, seed = 1) {
+    this.url = url;
+    this.queue = `Operator_${operatorId}.Q`;
+    this.exchange = `Operator_${operatorId}.C.X`;
+    this.streamExchange = `Operator_${operatorId}.X`;
+    // Deterministic misbehaviour for a given seed (mulberry32).
+    let state = seed >>> 0;
+    this.random = () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    };
+  }
+
+  async start(): Promise<this> {
+    const connection = await connect(this.url);
+    const channel = await connection.createConfirmChannel();
+    await channel.assertExchange(this.streamExchange, 'topic', { durable: true });
+    await channel.assertQueue(this.queue, { durable: true });
+    await channel.bindQueue(this.queue, this.streamExchange, '#');
+    await channel.assertExchange(this.exchange, 'topic', { durable: true });
+    const inbox = await channel.assertQueue(`${this.queue}.cloud-commands`, { durable: true });
+    await channel.bindQueue(inbox.queue, this.exchange, '*.C.#');
+    await channel.consume(inbox.queue, (message) => {
+      if (message !== null) void this.onCommand(message).finally(() => channel.ack(message));
+    });
+    this.connection = connection;
+    this.channel = channel;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.connection?.close().catch(() => undefined);
+  }
+
+  /** Routes the commands for `serial` to a simulated charger instead of answering them from a table. */
+  attach(serial: string, device: StreamDevice): void {
+    this.devices.set(serial, device);
+  }
+
+  /** Where simulated chargers report observations: published in the order reported, confirmed in batches. */
+  sink(): { observe(serial: string, observationId: number, value: unknown, timestamp: number): void } {
+    return {
+      observe: (serial, observationId, value, timestamp) => {
+        this.observe(serial, observationId, value, new Date(timestamp).toISOString()).catch(() => {
+          this.publishFailures += 1;
+        });
+      },
+    };
+  }
+
+  /** The newest value the cloud sent for each observation of a charger. */
+  truthOf(serial: string): ReadonlyMap<number, TruthValue> {
+    return this.truth.get(serial) ?? new Map();
+  }
+
+  get serials(): string[] {
+    return [...this.truth.keys()];
+  }
+
+  private remember(serial: string, observationId: number, value: unknown, timestamp: string): void {
+    let charger = this.truth.get(serial);
+    if (charger === undefined) {
+      charger = new Map();
+      this.truth.set(serial, charger);
+    }
+    const known = charger.get(observationId);
+    if (known === undefined || Date.parse(known.timestamp) < Date.parse(timestamp)) {
+      charger.set(observationId, { value, timestamp });
+    }
+  }
+
+  async publishRaw(routingKey: string, body: string | Buffer, headers: Record<string, unknown> = {}): Promise<void> {
+    const channel = this.channel;
+    if (channel === undefined) throw new Error('fake cloud not started');
+    channel.publish(this.streamExchange, routingKey, Buffer.isBuffer(body) ? body : Buffer.from(body), {
+      persistent: true,
+      contentType: 'application/json',
+      headers,
+    });
+    await channel.waitForConfirms();
+  }
+
+  /** Publishes an observation (value in base units: W, Wh) and records it as the truth. */
+  async observe(
+    serial: string,
+    observationId: number,
+    value: unknown,
+    timestamp = new Date().toISOString(),
+  ): Promise<void> {
+    const spec = observationCatalog.get(observationId);
+    if (spec === undefined) throw new Error(`unknown observation ${observationId}`);
+    this.remember(serial, observationId, value, timestamp);
+    const { routingKey, body } = observationBody(serial, observationId, encodeValue(spec, value), timestamp);
+    const identity = `${serial}.o.${observationId}.${Date.parse(timestamp)}`;
+    const send = async () => {
+      await this.publishRaw(routingKey, JSON.stringify(body), { ArrivalTime: body.ArrivalTime });
+      this.published.add(identity);
+    };
+    if (this.random() < this.misbehaviour.reorder) {
+      this.heldBack.push(send);
+      return;
+    }
+    await send();
+    if (this.random() < this.misbehaviour.duplicates) await send();
+    if (this.heldBack.length >= 200) await this.releaseHeldBack();
+  }
+
+  /** Publishes whatever reordering held back, newest first: each arrives after values newer than itself. */
+  async releaseHeldBack(): Promise<void> {
+    const held = this.heldBack.reverse();
+    this.heldBack = [];
+    for (const send of held) await send();
+  }
+
+  private async onCommand(message: ConsumeMessage): Promise<void> {
+    const key = parseRoutingKey(message.fields.routingKey);
+    if (key === undefined || key.kind !== 'C') return;
+    const body = JSON.parse(message.content.toString()) as EncodedCommand['body'];
+    const ticks = ticksOf(Date.parse(body.Timestamp));
+    this.received.push({
+      routingKey: message.fields.routingKey,
+      serial: key.serial,
+      commandId: key.id,
+      originApplication: message.properties.headers?.OriginApplication as string | undefined,
+      contentType: message.properties.contentType,
+      body,
+      ticks,
+      receivedAt: Date.now(),
+    });
+    if (this.misbehaviour.silentSerials.has(key.serial)) return;
+    const spec = commandsById.get(key.id);
+    const expired = Date.parse(body.ExpiresAt) < Date.now();
+    if (this.misbehaviour.responseDelayMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, this.misbehaviour.responseDelayMs));
+    }
+    const device = this.devices.get(key.serial);
+    if (device !== undefined) {
+      const accepted =
+        spec !== undefined &&
+        !expired &&
+        (await device.onStreamCommand(key.id, decodeCommandArguments(spec, body), ticks));
+      const response = commandResponseBody(key.serial, key.id, ticks, accepted, accepted ? 0 : 1);
+      await this.publishRaw(response.routingKey, JSON.stringify(response.body));
+      return;
+    }
+    const response = commandResponseBody(key.serial, key.id, ticks, spec !== undefined && !expired, spec ? 0 : 1);
+    await this.publishRaw(response.routingKey, JSON.stringify(response.body));
+    if (spec === undefined || expired) return;
+    for (const [observationId, value] of effectsOf(spec, decodeCommandArguments(spec, body))) {
+      if (value !== undefined) await this.observe(key.serial, observationId, value);
+    }
+  }
+}

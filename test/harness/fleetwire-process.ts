@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './ports.ts';
+
+export const repoRoot = new URL('../../', import.meta.url).pathname;
+
+/** The command `pnpm start` runs, read from the root package.json so the tests start exactly that. */
+function startCommand(): string[] {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [program, ...args] = pkg.scripts.start.split(' ');
+  // The flags are there for Node 22.12–22.17, which strip types only when asked.
+  if (program !== 'node') throw new Error(`unexpected start script: ${pkg.scripts.start}`);
+  return args;
+}
+
+export interface FleetwireOptions {
+  readonly env?: Record<string, string>;
+  readonly dataDir?: string;
+}
+
+/** A Fleetwire all-in-one process started the way `pnpm start` starts it, on free ports and its own data dir. */
+export class FleetwireProcess {
+  readonly token = `test-${randomBytes(12).toString('hex')}`;
+  readonly output: string[] = [];
+  ocppPort = 0;
+  apiPort = 0;
+  dataDir = '';
+  private child: ChildProcess | undefined;
+  private exited: Promise<number | null> = Promise.resolve(null);
+  private readonly env: Record<string, string>;
+
+  constructor(options: FleetwireOptions = {}) {
+    this.env = options.env ?? {};
+    this.dataDir = options.dataDir ?? '';
+  }
+
+  get ocppUrl(): string {
+    return `ws://127.0.0.1:${this.ocppPort}/ocpp`;
+  }
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.apiPort}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async start(): Promise<this> {
+    if (this.dataDir === '') this.dataDir = await mkdtemp(join(tmpdir(), 'fleetwire-'));
+    if (this.ocppPort === 0) this.ocppPort = await freePort();
+    if (this.apiPort === 0) this.apiPort = await freePort();
+    // XState's development build adds the persistence checks of DESIGN.md "Time"; it is what the suite runs on.
+    const child = spawn(process.execPath, ['--conditions=development', ...startCommand()], {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        OCPP_PORT: String(this.ocppPort),
+        API_PORT: String(this.apiPort),
+        FLEETWIRE_DATA_DIR: this.dataDir,
+        FLEETWIRE_API_TOKENS: this.token,
+        LOG_LEVEL: 'warn',
+        EDGE_DRAIN_WINDOW_S: '1',
+        ...this.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const collect = (chunk: Buffer) => this.output.push(chunk.toString());
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    const started = Date.now();
+    while (!this.output.join('').includes('Fleetwire is running')) {
+      if (child.exitCode !== null) throw new Error(`fleetwire exited with ${child.exitCode}:\n${this.output.join('')}`);
+      if (Date.now() - started > 30_000) throw new Error(`fleetwire did not start:\n${this.output.join('')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return this;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** SIGTERM, as Kubernetes and Ctrl-C do; resolves with the exit code. */
+  async stop(): Promise<number | null> {
+    if (!this.running) return this.child?.exitCode ?? null;
+    this.child?.kill('SIGTERM');
+    return this.exited;
+  }
+
+  async kill(): Promise<void> {
+    if (!this.running) return;
+    this.child?.kill('SIGKILL');
+    await this.exited;
+  }
+
+  async restart(): Promise<this> {
+    await this.stop();
+    this.output.length = 0;
+    return this.start();
+  }
+}

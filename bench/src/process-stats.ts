@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+
+const clockTicksPerSecond = 100;
+
+/** Resident memory of a process, in bytes (VmRSS from /proc). */
+export async function rssOf(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
+  if (kib === undefined) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kib) * 1024;
+}
+
+/** CPU time a process has used so far (user + system), in ms. */
+export async function cpuMsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / clockTicksPerSecond;
+}
+
+/** CPU a process uses while `work` runs, in ms. */
+export async function cpuDuring<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; cpuMs: number }> {
+  const before = await cpuMsOf(pid);
+  const result = await work();
+  return { result, cpuMs: (await cpuMsOf(pid)) - before };
+}
+
+export function mib(bytes: number): number {
+  return bytes / 2 ** 20;
+}

@@ -1,0 +1,164 @@
+import { RabbitMqServer } from '@fleetwire/devcluster';
+import { FakeEaseeCloud } from '@fleetwire/simulator';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect as natsConnect } from '@nats-io/transport-node';
+import { LoadGenerator } from '../load/load-client.ts';
+import type { LoadResult } from '../load/protocol.ts';
+import type { BenchContext, Scenario, ScenarioReport } from '../scenario.ts';
+import { type ClusterSystem, fleetwireCluster } from '../systems.ts';
+
+const shards = 16;
+const prefetch = 500;
+
+interface Rate extends LoadResult {
+  readonly seconds: number;
+  readonly perSecond: number;
+}
+
+interface LatencyRun extends LoadResult {
+  readonly published: number;
+  readonly opModes: number;
+  readonly matched: number;
+  readonly achievedPerSecond: number;
+  readonly latency: { p50: number; p90: number; p99: number; max: number; count: number };
+  readonly curve: [number, number][];
+}
+
+/** FW_EASEE's last sequence, and the messages its shard consumers have not yet had acknowledged by an actor. */
+async function streamProgress(system: ClusterSystem): Promise<{ lastSeq: number; pending: number }> {
+  const nats = await natsConnect({ servers: system.cluster.nats.url });
+  try {
+    const jsm = await jetstreamManager(nats);
+    const { state } = await jsm.streams.info('FW_EASEE');
+    let pending = 0;
+    for (let shard = 0; shard < shards; shard++) {
+      const info = await jsm.consumers.info('FW_EASEE', `fw-easee-s${shard}`).catch(() => undefined);
+      pending += (info?.num_pending ?? 0) + (info?.num_ack_pending ?? 0);
+    }
+    return { lastSeq: state.last_seq, pending };
+  } finally {
+    await nats.close();
+  }
+}
+
+/**
+ * Starts the ingests on a preloaded queue and follows the observations into FW_EASEE and through the actors
+ * (applied = in the stream and acknowledged by its actor); the rate between 10 % and 90 % applied.
+ */
+async function sustainedRate(system: ClusterSystem, total: number, context: BenchContext) {
+  const { lastSeq: base } = await streamProgress(system);
+  const samples: { at: number; applied: number }[] = [];
+  const started = performance.now();
+  await Promise.all(system.cluster.ingests.map((ingest) => ingest.start()));
+  for (;;) {
+    const { lastSeq, pending } = await streamProgress(system);
+    const applied = lastSeq - base - pending;
+    samples.push({ at: performance.now(), applied });
+    if (applied >= total) break;
+    if (performance.now() - started > 600_000) throw new Error(`only ${applied} of ${total} applied in 10 minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const first = samples.find((sample) => sample.applied >= total * 0.1) as { at: number; applied: number };
+  const last = samples.find((sample) => sample.applied >= total * 0.9) as { at: number; applied: number };
+  const perSecond = ((last.applied - first.applied) * 1000) / Math.max(1, last.at - first.at);
+  context.log(
+    `pipeline: ${total} observations applied in ${((performance.now() - started) / 1000).toFixed(1)} s; ${Math.round(perSecond)} obs/s sustained (10 %–90 %)`,
+  );
+  return perSecond;
+}
+
+export const easeeStream: Scenario = {
+  id: 'P5',
+  title: 'Easee observations through ingest → JetStream → charger actors',
+  async run(context): Promise<ScenarioReport> {
+    const total = context.quick ? 30_000 : 200_000;
+    const serials = Array.from({ length: context.quick ? 500 : 2_000 }, (_, i) => `EHOBS${String(i).padStart(5, '0')}`);
+    const rabbit = await new RabbitMqServer().start();
+    const cloud = await new FakeEaseeCloud(rabbit.url, '900').start();
+    const load = new LoadGenerator();
+    let system: ClusterSystem | undefined;
+    try {
+      system = await fleetwireCluster({
+        edges: 0,
+        workers: 1,
+        ingests: 2,
+        shards,
+        easee: { amqpUrl: rabbit.url, queue: cloud.queue, exchange: cloud.exchange, originApplication: 'Bench.Easee' },
+      });
+      const target = { amqpUrl: rabbit.url, exchange: cloud.streamExchange, serials };
+      // Warm-up: every charger discovered and its actor loaded before anything is timed.
+      await Promise.all(system.cluster.ingests.map((ingest) => ingest.stop()));
+      await load.send({ op: 'amqp-preload', count: serials.length * 4, ...target });
+      await sustainedRate(system, serials.length * 4, context);
+
+      await Promise.all(system.cluster.ingests.map((ingest) => ingest.stop()));
+      const filled = await load.send<Rate>({ op: 'amqp-preload', count: total, ...target });
+      context.log(`preloaded ${total} observations at ${Math.round(filled.perSecond)}/s`);
+      const sustained = await sustainedRate(system, total, context);
+
+      await Promise.all(system.cluster.ingests.map((ingest) => ingest.stop()));
+      await load.send<Rate>({ op: 'amqp-preload', count: total, ...target });
+      const ceiling = await load.send<Rate>({
+        op: 'amqp-drain',
+        amqpUrl: rabbit.url,
+        queue: cloud.queue,
+        expected: total,
+        prefetch,
+      });
+      context.log(`ceiling: a bare consume+ack loop drained ${total} at ${Math.round(ceiling.perSecond)}/s`);
+
+      await Promise.all(system.cluster.ingests.map((ingest) => ingest.start()));
+      const rate = Math.round(Math.min(10_000, sustained * 0.5));
+      const seconds = context.quick ? 8 : 20;
+      const timed = await load.send<LatencyRun>({
+        op: 'observation-latency',
+        natsUrl: system.cluster.nats.url,
+        perSecond: rate,
+        seconds,
+        ...target,
+      });
+      context.log(
+        `latency at ${rate} obs/s: ${timed.matched}/${timed.opModes} op-mode changes seen, p50 ${timed.latency.p50.toFixed(1)} ms, p99 ${timed.latency.p99.toFixed(1)} ms`,
+      );
+      return {
+        id: 'P5',
+        title: this.title,
+        rows: [
+          {
+            measure: 'observations applied per second, sustained (2 ingests, 1 worker)',
+            value: sustained,
+            unit: 'obs/s',
+            baseline: { name: 'bare amqplib consume+ack loop (ceiling)', value: ceiling.perSecond },
+            target: '≥ 20,000 obs/s and ≥ 0.5× ceiling',
+            met: sustained >= 20_000 && sustained >= 0.5 * ceiling.perSecond,
+          },
+          {
+            measure: `p99 observation → committed state (op-mode change → its status event) at ${rate.toLocaleString('en-US')} obs/s`,
+            value: timed.latency.p99,
+            unit: 'ms',
+            target: '≤ 250 ms',
+            met: timed.latency.p99 <= 250 && timed.matched === timed.opModes,
+          },
+        ],
+        charts: [
+          {
+            file: 'p5-observation-latency.svg',
+            title: `P5 observation → state at ${rate} obs/s`,
+            series: [{ name: 'op-mode change → status event', curve: timed.curve }],
+          },
+        ],
+        notes: [
+          `A RabbitMQ 3.10 node of its own; ${total.toLocaleString('en-US')} observations (power, session energy, lifetime energy, op mode) of ${serials.length.toLocaleString('en-US')} chargers preloaded into the operator queue, then drained by 2 ingests → FW_EASEE (JetStream, file) → 1 worker (${shards} shards, snapshots in Redis with appendfsync always). Applied = acknowledged by the charger actor after its commit.`,
+          `The ceiling drains the same preloaded queue with one bare amqplib consumer (prefetch ${prefetch}, one ack per message) and nothing else.`,
+          `Latency: observations published at ${rate.toLocaleString('en-US')}/s (${timed.achievedPerSecond.toFixed(0)} achieved) for ${seconds} s, a quarter of them op-mode changes, each timed from its publish to the status event its actor published; ${timed.matched} of ${timed.opModes} seen. p50 ${timed.latency.p50.toFixed(1)} ms, p90 ${timed.latency.p90.toFixed(1)} ms, max ${timed.latency.max.toFixed(0)} ms.`,
+          `Load generator CPU for the timed run: ${Math.round(timed.cpuMs / 1000)} s over ${seconds} s.`,
+        ],
+      };
+    } finally {
+      await load.stop();
+      await system?.stop();
+      await cloud.stop();
+      await rabbit.stop();
+    }
+  },
+};

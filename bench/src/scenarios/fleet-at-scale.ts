@@ -1,0 +1,167 @@
+import { LoadGenerator } from '../load/load-client.ts';
+import type { LoadResult } from '../load/protocol.ts';
+import { mib, rssOf } from '../process-stats.ts';
+import type { BenchContext, BenchRow, Scenario, ScenarioReport } from '../scenario.ts';
+import { type ClusterSystem, fleetwireCluster } from '../systems.ts';
+
+const password = 'bench-charger-password';
+const rssLimitMiB = 400;
+const stormLimitS = 30;
+
+interface FleetSnapshot {
+  readonly total: number;
+  readonly connected: number;
+  readonly boots: number;
+  readonly charging: number;
+  readonly calls: number;
+  readonly callErrors: number;
+  readonly connectionErrors: number;
+  readonly lastError?: string;
+}
+
+async function api(system: ClusterSystem, method: string, path: string, body: unknown): Promise<void> {
+  const response = await fetch(`${system.cluster.apiUrl(0)}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${system.cluster.apiToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
+}
+
+/** Registers the fleet with passwords (hashed by the edge, as an operator's import would). */
+async function register(system: ClusterSystem, count: number, context: BenchContext): Promise<number> {
+  const started = performance.now();
+  for (let first = 1; first <= count; first += 2_000) {
+    const rows = [];
+    for (let n = first; n < Math.min(count + 1, first + 2_000); n++)
+      rows.push({ serial: `EHLOAD${String(n).padStart(5, '0')}`, password });
+    await api(system, 'POST', '/api/chargers/import', rows);
+  }
+  await api(system, 'PUT', '/api/id-tags/LOADTAG0001', { status: 'Accepted' });
+  const seconds = (performance.now() - started) / 1000;
+  context.log(`registered ${count} chargers with passwords in ${seconds.toFixed(1)} s`);
+  return seconds;
+}
+
+/** The largest RSS of each pid seen while `work` runs, sampled every second. */
+async function peakRss<T>(pids: readonly number[], work: () => Promise<T>): Promise<{ result: T; peaks: number[] }> {
+  const peaks = pids.map(() => 0);
+  const sample = async () => {
+    const values = await Promise.all(pids.map((pid) => rssOf(pid).catch(() => 0)));
+    values.forEach((value, i) => {
+      peaks[i] = Math.max(peaks[i] as number, value);
+    });
+  };
+  const timer = setInterval(() => void sample(), 1_000);
+  try {
+    const result = await work();
+    await sample();
+    return { result, peaks };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function errorLines(system: ClusterSystem): number {
+  return [...system.cluster.edges, ...system.cluster.workers]
+    .map((role) => role.process.text.split('\n').filter((line) => line.includes('"level":50')).length)
+    .reduce((sum, count) => sum + count, 0);
+}
+
+export const fleetAtScale: Scenario = {
+  id: 'P4',
+  alsoMeasures: ['P6'],
+  title: '20,000 simulated Easee chargers on a cluster: steady state, then a reconnect storm',
+  async run(context): Promise<ScenarioReport> {
+    const count = context.quick ? 2_000 : 20_000;
+    const steadyS = context.quick ? 20 : 200;
+    const system = await fleetwireCluster({ env: { FLEETWIRE_AUTO_REGISTER: 'false' } });
+    const load = new LoadGenerator();
+    const pids = [system.edgePid, system.workerPid];
+    try {
+      const registerS = await register(system, count, context);
+      const ramp = await peakRss(pids, () =>
+        load.send<LoadResult & { snapshot: FleetSnapshot }>({
+          op: 'fleet',
+          url: system.ocppUrl,
+          count,
+          scenario: 'steady-load',
+          password,
+          rampPerSecond: 1_000,
+          seed: 1,
+        }),
+      );
+      const rampS = ramp.result.wallMs / 1000;
+      context.log(`ramp: ${ramp.result.snapshot.boots}/${count} booted in ${rampS.toFixed(1)} s`);
+      const start = ramp.result.snapshot;
+      const steady = await peakRss(pids, async () => {
+        await new Promise((resolve) => setTimeout(resolve, steadyS * 1000));
+        return load.send<LoadResult & { snapshot: FleetSnapshot }>({ op: 'fleet-snapshot' });
+      });
+      const snapshot = steady.result.snapshot;
+      // The ramp's refused handshakes are flow control (503 + Retry-After); steady state must have no failures.
+      const steadyErrors =
+        snapshot.callErrors - start.callErrors + (snapshot.connectionErrors - start.connectionErrors);
+      const rampRefusals = start.connectionErrors;
+      context.log(
+        `steady ${steadyS} s: edge ${mib(steady.peaks[0] as number).toFixed(0)} MiB, worker ${mib(steady.peaks[1] as number).toFixed(0)} MiB, ${snapshot.connected} connected, ${snapshot.charging} charging, ${snapshot.calls} calls, ${steadyErrors} errors${snapshot.lastError ? ` (${snapshot.lastError})` : ''}`,
+      );
+      const storm = await peakRss(pids, () =>
+        load.send<LoadResult & { booted: number; total: number; seconds: number; snapshot: FleetSnapshot }>({
+          op: 'storm',
+          timeoutS: 120,
+        }),
+      );
+      context.log(`storm: ${storm.result.booted}/${storm.result.total} back in ${storm.result.seconds.toFixed(1)} s`);
+      const peakEdge = mib(Math.max(steady.peaks[0] as number, ramp.peaks[0] as number));
+      const peakWorker = mib(Math.max(steady.peaks[1] as number, ramp.peaks[1] as number));
+      const logged = errorLines(system);
+      const rows: BenchRow[] = [
+        {
+          measure: `edge peak RSS, ${count.toLocaleString('en-US')} chargers connected, heartbeating, 10 % charging`,
+          value: peakEdge,
+          unit: 'MiB',
+          target: `≤ ${rssLimitMiB} MiB`,
+          met: peakEdge <= rssLimitMiB,
+        },
+        {
+          measure: `worker peak RSS, same fleet (all ${count.toLocaleString('en-US')} actors on one worker)`,
+          value: peakWorker,
+          unit: 'MiB',
+          target: `≤ ${rssLimitMiB} MiB`,
+          met: peakWorker <= rssLimitMiB,
+        },
+        {
+          measure: 'errors in steady state (failed calls, failed connections, error log lines)',
+          value: steadyErrors + logged,
+          unit: '',
+          target: '0',
+          met: steadyErrors + logged === 0,
+        },
+        {
+          id: 'P6',
+          measure: `reconnect storm: ${storm.result.total.toLocaleString('en-US')} connected chargers dropped at once, all booted and status-reported again`,
+          value: storm.result.seconds,
+          unit: 's',
+          target: `≤ ${stormLimitS} s`,
+          met: storm.result.booted >= storm.result.total && storm.result.seconds <= stormLimitS,
+        },
+      ];
+      return {
+        id: 'P4',
+        title: this.title,
+        rows,
+        charts: [],
+        notes: [
+          `One edge and one worker (the whole fleet on each), NATS, Redis (appendfsync always); chargers registered with passwords through the API import (${registerS.toFixed(0)} s of scrypt), then connected with HTTP Basic auth at up to 1,000/s: ${ramp.result.snapshot.boots.toLocaleString('en-US')} booted in ${rampS.toFixed(0)} s, ${rampRefusals.toLocaleString('en-US')} handshakes refused on the way (503 while more than 512 were being set up, or reset) and retried by the chargers.`,
+          `The fleet is the simulator's steady-load scenario: Easee charge points heartbeating every ~3 minutes, 10 % charging at 11 kW (MeterValues per kWh); steady state held ${steadyS} s: ${snapshot.calls.toLocaleString('en-US')} calls answered, ${snapshot.charging} charging.`,
+          `Storm: every connection dropped without a close, every charger reconnecting at once (no back-off), each sending BootNotification and StatusNotification again; the edge's verified-password cache is warm (same edge process). Peak RSS during the storm: edge ${mib(storm.peaks[0] as number).toFixed(0)} MiB, worker ${mib(storm.peaks[1] as number).toFixed(0)} MiB.`,
+          `Load generator: ${Math.round(ramp.result.cpuMs / 1000)} s CPU for the ramp, ${Math.round(storm.result.cpuMs / 1000)} s for the storm (one process, 2-core machine shared with everything measured).`,
+        ],
+      };
+    } finally {
+      await load.stop();
+      await system.stop();
+    }
+  },
+};

@@ -46,6 +46,8 @@ export default defineConfig({
           include: ['test/deploy/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          // Runs beside the integration suites, so it takes the same worker budget (vitest requires it).
+          maxWorkers: 2,
           sequence: { groupOrder: 1 },
         },
       },

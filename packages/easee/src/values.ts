@@ -56,8 +56,10 @@ export function decodeValue(spec: ObservationSpec, raw: unknown): Decoded {
       return decodeNumber(raw, integerText, 'an integer');
     case 'double': {
       const decoded = decodeNumber(raw, doubleText, 'a number');
+      // kWh text times 1000 is not always the Wh it says (4.073 * 1000 = 4073.0000000000005): rounded to the
+      // 15 significant digits a double holds of a decimal, the product is the number the text meant.
       return decoded.ok && spec.scale !== undefined
-        ? { ok: true, value: (decoded.value as number) * spec.scale }
+        ? { ok: true, value: Number(((decoded.value as number) * spec.scale).toPrecision(15)) }
         : decoded;
     }
     case 'string':

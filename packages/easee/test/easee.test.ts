@@ -38,6 +38,10 @@ describe('values', () => {
   it('reads invariant doubles, converting kW to W and kWh to Wh', () => {
     expect(decodeValue(spec(120), '7.4')).toEqual({ ok: true, value: 7400 });
     expect(decodeValue(spec(124), '1047.886')).toEqual({ ok: true, value: 1047886 });
+    // Found by the rolling-upgrade audit: kWh text scaled to Wh must be the Wh the cloud meant, exactly.
+    for (const wh of [4073, 1, 999_999_999, 123_456_789_012]) {
+      expect(decodeValue(spec(124), encodeValue(spec(124), wh))).toEqual({ ok: true, value: wh });
+    }
     expect(decodeValue(spec(48), '16')).toEqual({ ok: true, value: 16 });
     expect(decodeValue(spec(120), '7,4').ok).toBe(false);
     expect(decodeValue(spec(109), '3.5').ok).toBe(false);

@@ -18,7 +18,12 @@ export class WorkerClient {
   private readonly bus: Bus;
   private readonly attemptTimeoutMs: number;
 
-  constructor(bus: Bus, attemptTimeoutMs = 10_000) {
+  /**
+   * `attemptTimeoutMs` bounds the wait on one worker: a request delivered to a worker that then died is never
+   * answered, and the charger should not wait out its whole deadline for it. A healthy worker answers in
+   * milliseconds; a slow one that answers the retry too answers from its snapshot.
+   */
+  constructor(bus: Bus, attemptTimeoutMs = 3_000) {
     this.bus = bus;
     this.attemptTimeoutMs = attemptTimeoutMs;
   }

@@ -98,6 +98,8 @@ export class ChargerConnection {
   private inFlight: InFlightCall | undefined;
   /** Answers central-system calls (cleared before a take-over or drain closes the socket). */
   private attached = true;
+  /** Draining: CALLs already taken are answered, new ones are left for the charger to send again elsewhere. */
+  private closing = false;
   private alive = true;
   private socketClosed = false;
   lastActivity = Date.now();
@@ -198,6 +200,22 @@ export class ChargerConnection {
       this.ws.close(code, reason);
   }
 
+  /**
+   * Closes once every CALL already taken is answered, and takes no new one: a CALL answered on this socket is not
+   * sent again on the next (that would apply it twice), and one left unanswered was never applied. The close frame
+   * then goes out even if a worker is slow, after `callTimeoutMs` at most.
+   */
+  closeAfterAnswers(code: number, reason: string): void {
+    this.detach();
+    this.closing = true;
+    const close = () => this.close(code, reason);
+    const deadline = setTimeout(close, this.settings.callTimeoutMs);
+    void this.inbound.finally(() => {
+      clearTimeout(deadline);
+      close();
+    });
+  }
+
   /** Keep-alive, called by the gateway once per ping interval: drops a peer that did not answer the last ping. */
   ping(): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
@@ -251,6 +269,10 @@ export class ChargerConnection {
       return;
     }
     const { id, action } = frame;
+    if (this.closing) {
+      this.log.debug({ messageId: id, action }, 'CALL left unanswered: the connection is closing');
+      return;
+    }
     const refusal = this.refusalOf(frame);
     if (refusal !== undefined) {
       this.metrics.chargerCalls.inc({ action: isKnownAction(action) ? action : 'unknown', outcome: 'refused' });

@@ -305,7 +305,9 @@ export class OcppGateway {
     const perBatch = Math.max(1, Math.ceil(all.length / batches));
     this.log.info({ connections: all.length, windowMs, perBatch }, 'draining');
     for (let start = 0; start < all.length; start += perBatch) {
-      for (const connection of all.slice(start, start + perBatch)) connection.close(1012, 'service restart');
+      for (const connection of all.slice(start, start + perBatch)) {
+        connection.closeAfterAnswers(1012, 'service restart');
+      }
       if (start + perBatch < all.length) await sleep(windowMs / batches);
     }
     await Promise.race([Promise.all(all.map((connection) => connection.finished)), sleep(10_000)]);

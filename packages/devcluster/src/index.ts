@@ -4,3 +4,4 @@ export { type ClusterRole, FleetwireRole, productionNodeFlags, repoRoot } from '
 export { LocalCluster, type LocalClusterOptions, type OperatorStream } from './local-cluster.ts';
 export { ManagedProcess, type ProcessSpec } from './managed-process.ts';
 export { freePort, waitFor } from './ports.ts';
+export { TcpBalancer } from './tcp-balancer.ts';

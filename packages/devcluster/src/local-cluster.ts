@@ -115,6 +115,10 @@ export class LocalCluster {
     return this;
   }
 
+  ocppPort(edge = 0): number {
+    return this.edgePorts[edge]?.ocpp as number;
+  }
+
   ocppUrl(edge = 0): string {
     return `ws://127.0.0.1:${this.edgePorts[edge]?.ocpp}/ocpp`;
   }
@@ -153,6 +157,17 @@ export class LocalCluster {
       },
       timeoutMs,
     );
+  }
+
+  /**
+   * Replaces one role's process the way a rolling upgrade does: SIGTERM, wait for it to exit (it drains or hands
+   * over), start the new one and wait until it is ready. Answers the old process's exit code.
+   */
+  async restart(role: FleetwireRole, readyWithinMs = 60_000): Promise<number | null> {
+    const code = await role.stop();
+    await role.start();
+    await waitFor(`${role.id} to be ready`, () => role.ready(), readyWithinMs);
+    return code;
   }
 
   /** Stops what it started: edges first (they drain), then workers (they hand over), then the brokers. */

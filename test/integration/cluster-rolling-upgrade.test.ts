@@ -312,6 +312,7 @@ describe('a rolling upgrade of every role under load', () => {
     const outcomes: Record<string, number> = {};
     let commandsAnsweredButNotApplied = 0;
     let commandsAppliedTwice = 0;
+    let commandsRefusedButApplied = 0;
     for (const command of load.sent) {
       const record = recorder.of(command.serial);
       if (command.kind === 'ocpp') {
@@ -320,6 +321,8 @@ describe('a rolling upgrade of every role under load', () => {
         outcomes[key] = (outcomes[key] ?? 0) + 1;
         if (seen > 1) commandsAppliedTwice += 1;
         if (command.status === 200 && seen !== 1) commandsAnsweredButNotApplied += 1;
+        // Refused (the charger was between edges, or its shard between workers): never delivered.
+        if (command.status === 503 && seen !== 0) commandsRefusedButApplied += 1;
       } else {
         const ticks = record.streamCommandTicks;
         const key = `easee ${command.outcome?.status ?? command.status}`;
@@ -355,6 +358,7 @@ describe('a rolling upgrade of every role under load', () => {
       commandOutcomes: outcomes,
       commandsAnsweredButNotApplied,
       commandsAppliedTwice,
+      commandsRefusedButApplied,
     };
     console.log('rolling upgrade audit', counts);
     expect(counts).toMatchObject({
@@ -373,6 +377,7 @@ describe('a rolling upgrade of every role under load', () => {
       chargersNotAtTruth: 0,
       commandsAnsweredButNotApplied: 0,
       commandsAppliedTwice: 0,
+      commandsRefusedButApplied: 0,
     });
     expect(meterValuesAcked).toBeGreaterThan(chargerCount);
     expect(observationsPublished).toBeGreaterThan(chargerCount * 2);

@@ -23,7 +23,7 @@ export class WorkerClient {
    * answered, and the charger should not wait out its whole deadline for it. A healthy worker answers in
    * milliseconds; a slow one that answers the retry too answers from its snapshot.
    */
-  constructor(bus: Bus, attemptTimeoutMs = 3_000) {
+  constructor(bus: Bus, attemptTimeoutMs = 5_000) {
     this.bus = bus;
     this.attemptTimeoutMs = attemptTimeoutMs;
   }

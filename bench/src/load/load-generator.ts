@@ -55,7 +55,16 @@ async function connectOne(command: ConnectCommand, index: number): Promise<void>
     },
     { onCall: () => ({ status: 'Accepted' }), onClose: () => undefined },
   );
-  await link.connect();
+  // A 503 is the edge's flow control while many handshakes are in progress: a charger retries it after a pause.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await link.connect();
+      break;
+    } catch (error) {
+      if (attempt >= 10 || !String(error).includes('HTTP 503')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000 + Math.random() * 1_000));
+    }
+  }
   await link.call('BootNotification', { chargePointVendor: 'Easee', chargePointModel: 'Bench' });
   await link.call('StatusNotification', { connectorId: 1, status: 'Available', errorCode: 'NoError' });
   const charger: Charger = { link, serial, transactionId: 0, registerWh: 1_000_000, busy: false };

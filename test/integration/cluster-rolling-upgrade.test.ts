@@ -141,11 +141,12 @@ describe('a rolling upgrade of every role under load', () => {
       expect(imported?.status).toBe(200);
     }
     const idTags = scenarioIdTags(scenario);
-    await apis[0]?.post(
+    const tagsImported = await apis[0]?.post(
       '/api/id-tags/import',
       `idTag,status\n${idTags.map((tag) => `${tag},Accepted`).join('\n')}\n`,
       'text/csv',
     );
+    expect(tagsImported?.status).toBe(200);
 
     const recorder = new FleetRecorder();
     fleet = new SimulatedFleet({
@@ -159,8 +160,17 @@ describe('a rolling upgrade of every role under load', () => {
       stream: cloud,
       listener: recorder,
     });
+    const rampStartedAt = Date.now();
     await fleet.start();
-    await waitFor('every charger charging', () => fleet?.snapshot().charging === chargerCount, 120_000);
+    const running = fleet;
+    await waitFor('every charger charging', () => running.snapshot().charging === chargerCount, 180_000).catch(
+      (error: Error) => {
+        const { byStatus, connected, boots, callErrors, connectionErrors, lastError } = running.snapshot();
+        const state = JSON.stringify({ byStatus, connected, boots, callErrors, connectionErrors, lastError });
+        throw new Error(`${error.message}: ${state}`);
+      },
+    );
+    console.log(`rolling upgrade: all ${chargerCount} chargers charging after ${Date.now() - rampStartedAt} ms`);
 
     const load = new OperatorLoad(apis[0] as ApiClient);
     load.start(serials);

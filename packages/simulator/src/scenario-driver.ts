@@ -5,6 +5,7 @@ import type { SeededRandom } from './seeded-random.ts';
 import type { SimClock, SimTimer } from './sim-clock.ts';
 
 const minute = 60_000;
+const maxCardAttempts = 20;
 
 /**
  * Lives a scenario on one charge point: cars arrive, authorize, charge, pause, fault, lose power and leave, cycle
@@ -81,7 +82,13 @@ export class ScenarioDriver {
     if (how !== 'card' && how !== 'unknownCard') return;
     if (!(await this.sleep(this.random.between(3_000, 20_000)))) return;
     const idTag = how === 'card' ? this.random.pick(this.idTags) : `UNKNOWN${Math.floor(this.random.next() * 1e6)}`;
-    await this.chargePoint.presentCard(idTag);
+    // Refused for want of a connection: the driver waits by the charger and tries again, as a person does. Any
+    // other answer is final.
+    for (let attempt = 1; attempt <= maxCardAttempts; attempt++) {
+      const answer = await this.chargePoint.presentCard(idTag);
+      if (answer !== 'Offline' && answer !== 'NoAnswer') return;
+      if (!(await this.sleep(this.random.between(30_000, 60_000)))) return;
+    }
   }
 
   /** The incidents of this stay, each at a moment within it, in time order. */

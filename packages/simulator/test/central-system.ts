@@ -36,7 +36,7 @@ export class TestCentralSystem {
     DataTransfer: () => ({ status: 'Accepted' }),
   };
 
-  async start(): Promise<this> {
+  async start(port = 0): Promise<this> {
     this.server.on('client', (client: any) => {
       this.connections += 1;
       this.clients.set(client.identity, client);
@@ -57,7 +57,7 @@ export class TestCentralSystem {
         return answer?.(params, client.identity) ?? {};
       });
     });
-    const http = await this.server.listen(0, '127.0.0.1');
+    const http = await this.server.listen(port, '127.0.0.1');
     this.url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ocpp`;
     return this;
   }

@@ -1,4 +1,5 @@
 import { readdir, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -105,6 +106,37 @@ describe('a simulated fleet', () => {
     await fleet.stop();
     await expect.poll(() => cs.closes).toBe(30);
   });
+});
+
+describe('a driver whose charger is off line when the car arrives', () => {
+  it('presents the card again until the charger can ask, so the car still charges', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const fleet = new SimulatedFleet({
+      url: `ws://127.0.0.1:${port}/ocpp`,
+      count: 5,
+      scenario: await loadScenario('all-charging'),
+      clock: new WallClock(100),
+      seed: 3,
+      rampPerSecond: 1000,
+    });
+    await fleet.start();
+    // Long enough for every driver to have presented its card to a charger with no central system.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(fleet.snapshot()).toMatchObject({ connected: 0, charging: 0 });
+    const late = await new TestCentralSystem().start(port);
+    try {
+      await expect.poll(() => fleet.snapshot().charging, { timeout: 10_000 }).toBe(5);
+      expect(new Set(late.of('StartTransaction').map((call) => call.identity)).size).toBe(5);
+    } finally {
+      await fleet.stop();
+      await late.close();
+    }
+  }, 20_000);
 });
 
 describe('the wall clock', () => {

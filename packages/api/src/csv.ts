@@ -12,6 +12,20 @@ export function readCsv(text: string, maxRows: number): { rows: Record<string, s
   return { rows };
 }
 
+/**
+ * The rows of a bulk import: a CSV document (the body as text) or a JSON array of records, at most `maxRows`;
+ * anything else is refused with `refusal`.
+ */
+export function readImportRows(
+  body: unknown,
+  maxRows: number,
+  refusal: string,
+): { rows: Record<string, unknown>[] } | { error: string } {
+  if (typeof body === 'string') return readCsv(body, maxRows);
+  if (Array.isArray(body) && body.length <= maxRows) return { rows: body as Record<string, unknown>[] };
+  return { error: refusal };
+}
+
 /** One CSV line (RFC 4180 quoting). */
 export function csvLine(values: readonly unknown[]): string {
   return `${values

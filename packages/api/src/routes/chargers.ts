@@ -3,7 +3,7 @@ import { type ChargerRegistration, isValidSerial } from '@fleetwire/contracts';
 import type { ListedCharger } from '@fleetwire/store';
 import type { FastifyInstance } from 'fastify';
 import type { ApiOptions } from '../context.ts';
-import { readCsv } from '../csv.ts';
+import { readImportRows } from '../csv.ts';
 import { anyObject, errorBody, pageOf, registrationBody, registrationView, serialParam } from '../schemas.ts';
 import { askWorker, replyWith, ruleSettings } from '../worker-requests.ts';
 
@@ -104,16 +104,13 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
       },
     },
     async (request, reply) => {
-      let rows: Record<string, unknown>[];
-      if (typeof request.body === 'string') {
-        const csv = readCsv(request.body, 10_000);
-        if ('error' in csv) return reply.code(400).send({ error: csv.error });
-        rows = csv.rows;
-      } else if (Array.isArray(request.body) && request.body.length <= 10_000) {
-        rows = request.body as Record<string, unknown>[];
-      } else {
-        return reply.code(400).send({ error: 'send a JSON array of at most 10,000 registrations, or text/csv' });
-      }
+      const read = readImportRows(
+        request.body,
+        10_000,
+        'send a JSON array of at most 10,000 registrations, or text/csv',
+      );
+      if ('error' in read) return reply.code(400).send({ error: read.error });
+      const { rows } = read;
       const counts = { created: 0, updated: 0, failed: [] as { line: number; error: string }[] };
       for (const [i, row] of rows.entries()) {
         const line = i + 1;

@@ -1,7 +1,7 @@
 import type { AuthorizationStatus, IdTagRecord } from '@fleetwire/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ApiOptions } from '../context.ts';
-import { readCsv } from '../csv.ts';
+import { readImportRows } from '../csv.ts';
 import { errorBody, idTagBody, idTagParam, idTagView, pageOf } from '../schemas.ts';
 
 interface IdTagParams {
@@ -92,16 +92,9 @@ export function idTagRoutes(app: FastifyInstance, options: ApiOptions): void {
       },
     },
     async (request, reply) => {
-      let rows: Record<string, unknown>[];
-      if (typeof request.body === 'string') {
-        const csv = readCsv(request.body, 50_000);
-        if ('error' in csv) return reply.code(400).send({ error: csv.error });
-        rows = csv.rows;
-      } else if (Array.isArray(request.body) && request.body.length <= 50_000) {
-        rows = request.body as Record<string, unknown>[];
-      } else {
-        return reply.code(400).send({ error: 'send text/csv or a JSON array of at most 50,000 id tags' });
-      }
+      const read = readImportRows(request.body, 50_000, 'send text/csv or a JSON array of at most 50,000 id tags');
+      if ('error' in read) return reply.code(400).send({ error: read.error });
+      const { rows } = read;
       const failed: { line: number; error: string }[] = [];
       let imported = 0;
       for (const [i, row] of rows.entries()) {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalCluster } from '@fleetwire/devcluster';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../harness/api-client.ts';
@@ -6,7 +7,6 @@ import { auditFleet } from './cluster-audit.ts';
 
 const leaseTtlS = 5;
 const chargers = 200;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let cluster: LocalCluster | undefined;
 let fleet: LoadFleet | undefined;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { LocalCluster, TcpBalancer, waitFor } from '@fleetwire/devcluster';
 import { observationCatalog } from '@fleetwire/easee';
@@ -19,7 +20,6 @@ const chargerCount = 2_000;
 const prefix = 'EHROLL';
 const operator = { queue: 'Operator_6161.Q', exchange: 'Operator_6161.C.X', originApplication: 'Fleetwire.Easee' };
 const reconnectBoundMs = 60_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `task` over `items`, `width` at a time. */
 async function inBatches<T, R>(items: readonly T[], width: number, task: (item: T) => Promise<R>): Promise<R[]> {
@@ -177,7 +177,7 @@ describe('a rolling upgrade of every role under load', () => {
     await sleep(5_000);
 
     // One role at a time, as `kubectl rollout restart` does it: ingests, workers, then edges.
-    const edgeWindows: { edge: string; from: number; to: number }[] = [];
+    const edgeWindows: { from: number; to: number }[] = [];
     const exitCodes: Record<string, number | null> = {};
     for (const ingest of cluster.ingests) {
       exitCodes[ingest.id] = await cluster.restart(ingest);
@@ -196,7 +196,7 @@ describe('a rolling upgrade of every role under load', () => {
       exitCodes[edge.id] = await cluster.restart(edge);
       balancer.add(edge.id, cluster.ocppPort(i));
       await waitFor('every charger connected again', () => fleet?.snapshot().connected === chargerCount, 90_000);
-      edgeWindows.push({ edge: edge.id, from, to: Date.now() });
+      edgeWindows.push({ from, to: Date.now() });
       await sleep(5_000);
     }
     const upgradeEndedAt = Date.now();

@@ -120,7 +120,7 @@ export class LocalCluster {
   }
 
   ocppUrl(edge = 0): string {
-    return `ws://127.0.0.1:${this.edgePorts[edge]?.ocpp}/ocpp`;
+    return `ws://127.0.0.1:${this.ocppPort(edge)}/ocpp`;
   }
 
   apiUrl(edge = 0): string {

@@ -276,6 +276,7 @@ describe('a rolling upgrade of every role under load', () => {
     }
     // The transactions as the API shows them: one each, open, at the last register the charger reported.
     let transactionsWrongInApi = 0;
+    let firstWrongTransaction: unknown;
     await inBatches(serials, 50, async (serial) => {
       const items = (await api.get(`/api/transactions?serial=${serial}`)).body.items as any[];
       const record = recorder.of(serial);
@@ -285,7 +286,10 @@ describe('a rolling upgrade of every role under load', () => {
         items[0].id === record.transactionIds[0] &&
         items[0].status === 'active' &&
         (record.meterValues.length === 0 || items[0].lastMeterWh === lastWh);
-      if (!right) transactionsWrongInApi += 1;
+      if (!right) {
+        transactionsWrongInApi += 1;
+        firstWrongTransaction ??= { serial, shown: items, chargerSaw: { ...record, connectedAt: undefined } };
+      }
     });
 
     // ---- observations: every one the broker confirmed is in FW_EASEE once, and each charger shows the truth ----
@@ -356,6 +360,7 @@ describe('a rolling upgrade of every role under load', () => {
       transactionsMissing,
       transactionsStartedTwice,
       transactionsWrongInApi,
+      firstWrongTransaction,
       meterValuesAcked,
       meterValuesMissing,
       meterValuesDuplicated,
@@ -370,7 +375,7 @@ describe('a rolling upgrade of every role under load', () => {
       commandsAppliedTwice,
       commandsRefusedButApplied,
     };
-    console.log('rolling upgrade audit', counts);
+    console.log('rolling upgrade audit', JSON.stringify(counts, null, 1));
     expect(counts).toMatchObject({
       reconnectsBeyondOnePerEdgeRestart: 0,
       disconnectsOutsideEdgeRestarts: 0,

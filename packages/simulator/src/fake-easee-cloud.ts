@@ -104,6 +104,8 @@ export class FakeEaseeCloud {
   private connection: ChannelModel | undefined;
   private channel: ConfirmChannel | undefined;
   private heldBack: (() => Promise<void>)[] = [];
+  /** Set while the channel's write buffer is full: publications wait for it to drain. */
+  private drained: Promise<void> | undefined;
   private readonly devices = new Map<string, StreamDevice>();
   /** Observations a device reported that could not be published (the broker was away). */
   publishFailures = 0;
@@ -186,12 +188,29 @@ export class FakeEaseeCloud {
   async publishRaw(routingKey: string, body: string | Buffer, headers: Record<string, unknown> = {}): Promise<void> {
     const channel = this.channel;
     if (channel === undefined) throw new Error('fake cloud not started');
-    channel.publish(this.streamExchange, routingKey, Buffer.isBuffer(body) ? body : Buffer.from(body), {
-      persistent: true,
-      contentType: 'application/json',
-      headers,
+    // Each publication waits for its own confirm: `waitForConfirms` wraps every unconfirmed publication again on
+    // each call, so with thousands in flight behind a slow broker it costs quadratic memory (it ran a test out of
+    // heap). A full write buffer holds new publications back until it drains.
+    while (this.drained !== undefined) await this.drained;
+    await new Promise<void>((resolve, reject) => {
+      const written = channel.publish(
+        this.streamExchange,
+        routingKey,
+        Buffer.isBuffer(body) ? body : Buffer.from(body),
+        { persistent: true, contentType: 'application/json', headers },
+        (error) => (error ? reject(error) : resolve()),
+      );
+      if (!written && this.drained === undefined) {
+        this.drained = new Promise<void>((drained) => {
+          const release = () => {
+            this.drained = undefined;
+            channel.off('drain', release).off('close', release);
+            drained();
+          };
+          channel.once('drain', release).once('close', release);
+        });
+      }
     });
-    await channel.waitForConfirms();
   }
 
   /** Publishes an observation (value in base units: W, Wh) and records it as the truth. */

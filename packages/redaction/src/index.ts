@@ -1,0 +1,1 @@
+export { isSecretKey, redacted, redactedText } from './redact.ts';

@@ -35,3 +35,9 @@ export function nextWriteAt(budget: WriteBudget, policy: BudgetPolicy, now: numb
   if (current.tokens >= 1) return now;
   return now + Math.ceil(((1 - current.tokens) / policy.perDay) * dayMs);
 }
+
+/** Gives back a write reserved for a command that never wrote (refused, failed, or never reached the charger). */
+export function refundWrite(budget: WriteBudget, policy: BudgetPolicy, now: number): WriteBudget {
+  const current = budgetAt(budget, policy, now);
+  return { tokens: Math.min(policy.capacity, current.tokens + 1), updatedAt: now };
+}

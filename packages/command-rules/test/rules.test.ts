@@ -36,7 +36,7 @@ describe('Easee rules', () => {
     ).toBe(true);
     expect(
       checkCommand(
-        { action: 'ChangeConfiguration', payload: { key: 'rfidtagfreecharging', value: 'x' } },
+        { action: 'ChangeConfiguration', payload: { key: 'rfidtagfreecharging', value: 'FREE-TAG-1' } },
         easee,
         facts,
         now,
@@ -96,7 +96,14 @@ describe('Easee rules', () => {
     const verdict = checkCommand(
       {
         ...setProfile(
-          profile({}, { chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 11_040 }] }),
+          profile(
+            {},
+            {
+              chargingRateUnit: 'W',
+              minChargingRate: 4_140,
+              chargingSchedulePeriod: [{ startPeriod: 0, limit: 11_040 }],
+            },
+          ),
         ),
         convertToAmps: true,
       },
@@ -109,10 +116,73 @@ describe('Easee rules', () => {
       profileWrite: true,
       payload: {
         csChargingProfiles: {
-          chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] },
+          // OCPP 1.6 §7.13: minChargingRate is in the schedule's unit, so it is converted too (4,140 W is 6 A).
+          chargingSchedule: {
+            chargingRateUnit: 'A',
+            minChargingRate: 6,
+            chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }],
+          },
         },
       },
     });
+  });
+
+  it('refuse a TxDefaultProfile that would lift an installed ChargePointMaxProfile, at any time of its schedule', () => {
+    const cap = profile(
+      { chargingProfileId: 9, chargingProfilePurpose: 'ChargePointMaxProfile', stackLevel: 0 },
+      {
+        chargingSchedulePeriod: [{ startPeriod: 0, limit: 10 }],
+      },
+    );
+    const capped = { ...facts, installedProfiles: [{ connectorId: 0, profile: cap as never }] };
+    expect(
+      checkCommand(
+        setProfile(profile({}, { chargingSchedulePeriod: [{ startPeriod: 0, limit: 32 }] })),
+        easee,
+        capped,
+        now,
+      ),
+    ).toMatchObject({ ok: false, rule: 'easee-cap-override' });
+    // Within the cap now, above it in the evening: refused too.
+    const evening = profile(
+      {},
+      {
+        chargingSchedulePeriod: [
+          { startPeriod: 0, limit: 8 },
+          { startPeriod: 18 * 3600, limit: 16 },
+        ],
+      },
+    );
+    expect(checkCommand(setProfile(evening), easee, capped, now)).toMatchObject({
+      ok: false,
+      rule: 'easee-cap-override',
+    });
+    expect(
+      checkCommand(
+        setProfile(profile({}, { chargingSchedulePeriod: [{ startPeriod: 0, limit: 10 }] })),
+        easee,
+        capped,
+        now,
+      ).ok,
+    ).toBe(true);
+  });
+
+  it('let free charging be turned on and off, and real-time current be set, checking the values', () => {
+    for (const [key, value] of [
+      ['ExternalAuthorizationRequired', 'true'],
+      ['freecharging', 'false'],
+      ['DynamicChargerCurrent', '13'],
+    ]) {
+      expect(checkCommand({ action: 'ChangeConfiguration', payload: { key, value } }, easee, facts, now).ok).toBe(true);
+    }
+    expect(
+      checkCommand(
+        { action: 'ChangeConfiguration', payload: { key: 'freecharging', value: 'yes' } },
+        easee,
+        facts,
+        now,
+      ),
+    ).toMatchObject({ ok: false, rule: 'easee-configuration-value' });
   });
 
   it('count only real writes against the budget, and say when the next one is allowed', () => {

@@ -50,6 +50,14 @@ export function clear(installed: readonly InstalledProfile[], filter: ClearFilte
   );
 }
 
+/**
+ * An Easee charger has one connector, which OCPP calls both 0 and 1 (reference/easee.md §0.1): a profile for either
+ * is kept as connector 0, so a re-send on the other is recognised as the same profile.
+ */
+export function onEaseeConnector(profile: InstalledProfile): InstalledProfile {
+  return profile.connectorId === 1 ? { ...profile, connectorId: 0 } : profile;
+}
+
 /** Whether sending `next` would change nothing on the charger: the same profile already installed there. */
 export function isInstalled(installed: readonly InstalledProfile[], next: InstalledProfile): boolean {
   const text = JSON.stringify(next.profile);

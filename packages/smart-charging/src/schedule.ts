@@ -174,3 +174,46 @@ export function compositeSchedule(
     chargingSchedulePeriod: periods,
   };
 }
+
+/** Where a profile would let an Easee draw more than its ChargePointMaxProfile allows. */
+export interface CapOverride {
+  /** When it would first happen (ms). */
+  readonly at: number;
+  readonly limitA: number;
+  readonly capA: number;
+}
+
+/**
+ * Whether installing `candidate` would lift the ChargePointMaxProfile cap on an Easee charger: Easee lets a valid
+ * TxDefaultProfile override ChargePointMax (reference/easee.md §0.1), so the cap holds only if, at every instant of
+ * the next `horizonS`, what an Easee would apply stays within what the installed ChargePointMax allows.
+ */
+export function capOverride(
+  installed: readonly InstalledProfile[],
+  candidate: InstalledProfile,
+  from: number,
+  horizonS: number,
+  context: ScheduleContext,
+): CapOverride | undefined {
+  const caps = installed.filter(({ profile }) => profile.chargingProfilePurpose === 'ChargePointMaxProfile');
+  if (caps.length === 0 || candidate.profile.chargingProfilePurpose !== 'TxDefaultProfile') return undefined;
+  const after = [...installed, candidate];
+  const to = from + horizonS * 1000;
+  for (const t of breakpoints(after, from, to, context)) {
+    const cap = ruling(caps, t, 'A', context);
+    const applied = limitOn(after, candidate.connectorId, t, 'A', context, 'easee');
+    if (cap === undefined || applied === undefined) continue;
+    if (applied.limit > cap.limit + 1e-9) return { at: t, limitA: applied.limit, capA: cap.limit };
+  }
+  return undefined;
+}
+
+/** The ChargePointMaxProfile limit in A at `t`, if one is installed and valid then. */
+export function chargePointMaxAt(
+  installed: readonly InstalledProfile[],
+  t: number,
+  context: ScheduleContext,
+): number | undefined {
+  const caps = installed.filter(({ profile }) => profile.chargingProfilePurpose === 'ChargePointMaxProfile');
+  return ruling(caps, t, 'A', context)?.limit;
+}

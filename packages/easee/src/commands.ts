@@ -134,6 +134,48 @@ const specs: readonly CommandSpec[] = [
   { id: 63, name: 'OverrideSchedule', args: [], meaning: 'ignore the schedule for the current session', observes: [] },
 ];
 
+/**
+ * The observations a command changes and the value each takes once it took effect (reference/easee.md §0.2: a
+ * delivered command yields a response and an observation of the new value). Reboot reports its reason (89) with
+ * any value; firmware its release (80).
+ */
+export function commandEffects(commandId: number, args: Readonly<Record<string, unknown>>): [number, unknown][] {
+  switch (commandId) {
+    case 48:
+    case 47:
+      return [[commandId, args.current]];
+    case 29:
+      return [[31, args.enabled]];
+    case 30:
+      return [[30, args.locked]];
+    case 11:
+      return [[102, args.smartCharging]];
+    case 22:
+      return [
+        [111, args.currentP1],
+        [112, args.currentP2],
+        [113, args.currentP3],
+      ];
+    case 24:
+      return [
+        [22, args.currentP1],
+        [23, args.currentP2],
+        [24, args.currentP3],
+      ];
+    case 21:
+      return [
+        [50, args.currentP1],
+        [51, args.currentP2],
+        [52, args.currentP3],
+      ];
+    default:
+      return [];
+  }
+}
+
+/** Commands that must not be sent twice: a second Reboot reboots the charger again (reference/easee-behaviours S2). */
+export const nonIdempotentCommands: ReadonlySet<number> = new Set([1, 4]);
+
 export const commandCatalog: ReadonlyMap<string, CommandSpec> = new Map(specs.map((spec) => [spec.name, spec]));
 export const commandsById: ReadonlyMap<number, CommandSpec> = new Map(specs.map((spec) => [spec.id, spec]));
 

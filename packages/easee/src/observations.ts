@@ -175,6 +175,7 @@ export const ObservationId = {
   MaxChargerCurrent: 47,
   DynamicChargerCurrent: 48,
   SoftwareRelease: 80,
+  RebootReason: 89,
   ReasonForNoCurrent: 96,
   SmartCharging: 102,
   CableLocked: 103,

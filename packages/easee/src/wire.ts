@@ -36,6 +36,14 @@ export type Parsed =
 
 type Json = Record<string, unknown>;
 
+/**
+ * .NET ticks have 18 digits, past what a double holds exactly (2^53 has 16), and Easee's cloud may send them as a
+ * JSON number: they are read from the text itself (JSON.parse source text access, Node 21+), never as a double.
+ */
+function keepTicksText(key: string, value: unknown, context?: { source?: string }): unknown {
+  return key === 'Ticks' && typeof value === 'number' && context?.source !== undefined ? context.source : value;
+}
+
 function objectField(record: Json, name: string): Json | undefined {
   const value = record[name];
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
@@ -61,7 +69,7 @@ export function parseOperatorMessage(
   if (key.kind === 'C') return { ok: false, reason: 'a command, not an observation or a command response' };
   let body: unknown;
   try {
-    body = JSON.parse(content.toString());
+    body = JSON.parse(content.toString(), keepTicksText as never);
   } catch {
     return { ok: false, reason: 'body is not JSON' };
   }

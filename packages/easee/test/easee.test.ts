@@ -193,6 +193,15 @@ describe('operator queue messages', () => {
     });
   });
 
+  it('reads numeric Ticks of 18 digits exactly, as their text', () => {
+    // Easee's REST example: {"device":"EH…","commandId":48,"ticks":638575365195311640}; as a double it would be …1600.
+    const text = `{"CommandResponse":{"Id":48,"SerialNumber":"EH1","Ticks":638575365195311647,"WasAccepted":true}}`;
+    expect(parseOperatorMessage('EH1.CR.48', text)).toMatchObject({
+      ok: true,
+      message: { ticks: '638575365195311647' },
+    });
+  });
+
   it('says why a message is malformed', () => {
     const good = observationBody('EH1', 109, '3', '2026-11-22T10:00:00Z');
     const reasons = [

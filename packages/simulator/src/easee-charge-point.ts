@@ -59,6 +59,8 @@ export interface EaseeChargePointOptions {
   readonly reconnectMs?: readonly [number, number];
   readonly callTimeoutMs?: number;
   readonly meterStartWh?: number;
+  /** Easee can be configured to send MeterValues outside transactions too (reference/easee.md §0.1). */
+  readonly meterValuesOutsideTransactions?: boolean;
 }
 
 /** A transaction as the charger lived it: the truth a test compares the central system with. */
@@ -108,11 +110,20 @@ export class EaseeChargePoint {
   readonly profiles = new EaseeProfiles();
   readonly transactions: TransactionTruth[] = [];
   /** Counters of what the charger did that a central system cannot see directly. */
-  readonly counters = { profileWrites: 0, cacheClears: 0, reboots: 0, bootNotifications: 0 };
+  readonly counters = { profileWrites: 0, flashWrites: 0, cacheClears: 0, reboots: 0, bootNotifications: 0 };
   availability: 'Operative' | 'Inoperative' = 'Operative';
   status: ConnectorStatus = 'Available';
-  /** Offered current from the stream (SetDynamicChargerCurrent): volatile, with an expiry. */
+  /** Offered current from the stream (SetDynamicChargerCurrent) or the DynamicChargerCurrent key: volatile. */
   dynamicCurrent: { readonly amps: number; readonly until: number } | undefined;
+  /** The circuit's dynamic current per phase (SetDynamicCircuitCurrent), volatile, with an expiry. */
+  dynamicCircuitCurrent: { readonly amps: readonly number[]; readonly until: number } | undefined;
+  /** What the charger falls back to per phase when it loses its cloud (SetDynamicCurrentOfflineFallback). */
+  offlineFallbackA: readonly number[] = [0, 0, 0];
+  /** The circuit's maximum per phase, in flash (SetMaxCircuitCurrent). */
+  maxCircuitCurrentA: readonly number[] = [32, 32, 32];
+  enabled = true;
+  cableLockedPermanently = false;
+  smartCharging = false;
   maxChargerCurrentA: number;
   private readonly options: EaseeChargePointOptions;
   private readonly clock: SimClock;
@@ -136,6 +147,7 @@ export class EaseeChargePoint {
   private connecting = false;
   private connected = false;
   private heartbeatTimer: SimTimer | undefined;
+  private idleMeterTimer: SimTimer | undefined;
   private bootTimer: SimTimer | undefined;
   private meterTimer: SimTimer | undefined;
   private reconnectTimer: SimTimer | undefined;
@@ -143,6 +155,8 @@ export class EaseeChargePoint {
   private lastReportedWh: number;
   /** A one-off reconnect delay for the next lost connection (a test or a storm sets it). */
   private nextReconnectMs: number | undefined;
+  /** The release an UpgradeFirmware command installed, reported at the next boot. */
+  private firmwareAfterUpgrade: string | undefined;
 
   constructor(options: EaseeChargePointOptions) {
     this.options = options;
@@ -202,7 +216,15 @@ export class EaseeChargePoint {
   /** Takes the charger away for good (the simulation ends): no reconnect, timers cancelled. */
   stop(): void {
     this.stopped = true;
-    for (const timer of [this.heartbeatTimer, this.meterTimer, this.reconnectTimer, this.bootTimer]) timer?.cancel();
+    for (const timer of [
+      this.heartbeatTimer,
+      this.meterTimer,
+      this.reconnectTimer,
+      this.bootTimer,
+      this.idleMeterTimer,
+    ]) {
+      timer?.cancel();
+    }
     this.link.close(1000, 'simulation ended');
   }
 
@@ -219,6 +241,11 @@ export class EaseeChargePoint {
     this.car = car;
     this.finishing = false;
     this.publish(100, 'B');
+    // Easee resets the dynamic charger current when a car is plugged in (reference/easee.md §6.2).
+    if (this.dynamicCurrent !== undefined) {
+      this.dynamicCurrent = undefined;
+      this.publish(48, this.maxChargerCurrentA);
+    }
     const remote = this.pendingRemoteStart;
     this.pendingRemoteStart = undefined;
     if (this.availability === 'Inoperative' || this.errorCode !== 'NoError') return this.refreshStatus();
@@ -310,6 +337,7 @@ export class EaseeChargePoint {
     // Without power nothing goes out: the stop waits in the queue for the next connection.
     if (!graceful) await this.endTransaction(reason);
     this.dynamicCurrent = undefined;
+    this.dynamicCircuitCurrent = undefined;
     this.publish(250, false);
     this.publish(89, reason === 'PowerLoss' ? 1 : 20);
     this.reconnectTimer = this.clock.after(offlineMs, () => {
@@ -369,7 +397,7 @@ export class EaseeChargePoint {
       chargePointModel: this.options.model ?? 'Easee Charge',
       chargePointSerialNumber: this.serial,
       chargeBoxSerialNumber: this.serial,
-      firmwareVersion: this.options.firmwareVersion ?? '289/1.5.2.0',
+      firmwareVersion: this.firmwareAfterUpgrade ?? this.options.firmwareVersion ?? '289/1.5.2.0',
     })) as OcppResponse<'BootNotification'> | undefined;
     if (answer === undefined) return;
     // Easee's virtual devices do not set their clock from currentTime.
@@ -381,6 +409,7 @@ export class EaseeChargePoint {
     }
     this.booted = true;
     this.scheduleHeartbeat();
+    this.scheduleIdleMeterValues();
     await this.reportStatusAfterBoot();
     this.options.listener?.onBooted?.(this.serial);
     void this.pumpTransactionQueue();
@@ -396,6 +425,28 @@ export class EaseeChargePoint {
       if (!this.isBooted) return;
     }
     await this.setStatus(this.derivedStatus(), true);
+  }
+
+  /** Outside a transaction, when configured: the register every MeterValueSampleInterval, with no transaction id. */
+  private scheduleIdleMeterValues(): void {
+    this.idleMeterTimer?.cancel();
+    const intervalS = this.configuration.integer('MeterValueSampleInterval');
+    if (this.options.meterValuesOutsideTransactions !== true || intervalS <= 0) return;
+    this.idleMeterTimer = this.clock.after(intervalS * 1000, () => {
+      if (!this.isBooted) return;
+      if (this.transaction === undefined) {
+        void this.callSafely('MeterValues', {
+          connectorId: 1,
+          meterValue: [
+            {
+              timestamp: this.timestamp(),
+              sampledValue: [this.sample('Energy.Active.Import.Register', Math.round(this.registerWh))],
+            },
+          ],
+        });
+      }
+      this.scheduleIdleMeterValues();
+    });
   }
 
   private scheduleHeartbeat(): void {
@@ -598,9 +649,16 @@ export class EaseeChargePoint {
 
   private offeredA(): number {
     const now = this.clock.now();
+    if (!this.enabled) return 0;
     if (this.dynamicCurrent !== undefined && this.dynamicCurrent.until <= now) this.dynamicCurrent = undefined;
-    let offered = this.maxChargerCurrentA;
+    if (this.dynamicCircuitCurrent !== undefined && this.dynamicCircuitCurrent.until <= now) {
+      this.dynamicCircuitCurrent = undefined;
+    }
+    let offered = Math.min(this.maxChargerCurrentA, ...this.maxCircuitCurrentA.slice(0, this.options.phases ?? 3));
     if (this.dynamicCurrent !== undefined) offered = Math.min(offered, this.dynamicCurrent.amps);
+    if (this.dynamicCircuitCurrent !== undefined) {
+      offered = Math.min(offered, ...this.dynamicCircuitCurrent.amps.slice(0, this.options.phases ?? 3));
+    }
     const profile = this.profiles.active(now);
     if (profile !== undefined) offered = Math.min(offered, profile.limitA);
     return offered;
@@ -635,6 +693,7 @@ export class EaseeChargePoint {
       powerW > 0 && this.car !== undefined ? (this.car.roomWh * 3_600_000) / powerW : undefined,
       charging ? mapDefined(this.profiles.nextChange(now), (at) => at - now) : undefined,
       this.dynamicCurrent === undefined ? undefined : this.dynamicCurrent.until - now,
+      this.dynamicCircuitCurrent === undefined ? undefined : this.dynamicCircuitCurrent.until - now,
     ].filter((wait): wait is number => wait !== undefined && Number.isFinite(wait));
     if (waits.length > 0) {
       this.meterTimer = this.clock.after(Math.max(1, Math.min(...waits)), () => void this.onMeterTimer());
@@ -716,12 +775,57 @@ export class EaseeChargePoint {
       }
       case 47:
         this.maxChargerCurrentA = Number(args.current);
+        this.counters.flashWrites += 1;
         this.publish(47, this.maxChargerCurrentA);
         await this.recompute();
+        return true;
+      case 22: {
+        const amps = [Number(args.currentP1), Number(args.currentP2), Number(args.currentP3)];
+        const ttl = Number(args.ttlMinutes ?? 0);
+        this.dynamicCircuitCurrent = {
+          amps,
+          until: ttl > 0 ? this.clock.now() + ttl * 60_000 : Number.POSITIVE_INFINITY,
+        };
+        for (const [i, value] of amps.entries()) this.publish(111 + i, value);
+        await this.recompute();
+        return true;
+      }
+      case 24:
+        this.maxCircuitCurrentA = [Number(args.currentP1), Number(args.currentP2), Number(args.currentP3)];
+        this.counters.flashWrites += 1;
+        for (const [i, value] of this.maxCircuitCurrentA.entries()) this.publish(22 + i, value);
+        await this.recompute();
+        return true;
+      case 21:
+        this.offlineFallbackA = [Number(args.currentP1), Number(args.currentP2), Number(args.currentP3)];
+        for (const [i, value] of this.offlineFallbackA.entries()) this.publish(50 + i, value);
+        return true;
+      case 29:
+        this.enabled = args.enabled === true;
+        this.publish(31, this.enabled);
+        await this.recompute();
+        return true;
+      case 30:
+        this.cableLockedPermanently = args.locked === true;
+        this.publish(30, this.cableLockedPermanently);
+        return true;
+      case 11:
+        this.smartCharging = args.smartCharging === true;
+        this.publish(102, this.smartCharging);
         return true;
       case 1:
         await this.reboot('Reboot', true);
         return true;
+      case 4: {
+        // A delta OTA to the next release, then a reboot into it.
+        const [firmware, service] = (this.options.firmwareVersion ?? '289/1.5.2.0').split('/');
+        this.firmwareAfterUpgrade = `${Number(firmware) + 1}/${service ?? ''}`;
+        setImmediate(() => {
+          this.publish(80, this.firmwareAfterUpgrade);
+          void this.reboot('Reboot', true);
+        });
+        return true;
+      }
       case 25:
         if (this.car === undefined || this.transaction !== undefined) return false;
         await this.beginTransaction(String(args.idToken ?? 'stream'), 'Stream');
@@ -742,7 +846,13 @@ export class EaseeChargePoint {
     switch (action) {
       case 'ChangeConfiguration': {
         const { key, value } = payload as OcppRequest<'ChangeConfiguration'>;
-        return { status: this.configuration.change(key, value) };
+        const status = this.configuration.change(key, value);
+        if (status === 'Accepted' && key.toLowerCase() === 'dynamicchargercurrent') {
+          this.dynamicCurrent = { amps: Number(value), until: Number.POSITIVE_INFINITY };
+          this.publish(48, Number(value));
+          setImmediate(() => void this.recompute());
+        }
+        return { status };
       }
       case 'GetConfiguration':
         return this.configuration.read((payload as OcppRequest<'GetConfiguration'>).key);
@@ -898,17 +1008,23 @@ export class EaseeChargePoint {
     return { status: 'Accepted' };
   }
 
+  /** SendLocalList within the charger's limits: SendLocalListMaxLength per message, LocalAuthListMaxLength held. */
   private onSendLocalList(request: OcppRequest<'SendLocalList'>): OcppResponse<'SendLocalList'> {
     if (!this.configuration.flag('LocalAuthListEnabled')) return { status: 'NotSupported' };
     if (request.updateType === 'Differential' && request.listVersion <= this.localList.version) {
       return { status: 'VersionMismatch' };
     }
-    if (request.updateType === 'Full') this.localList.statuses.clear();
-    for (const entry of request.localAuthorizationList ?? []) {
+    const entries = request.localAuthorizationList ?? [];
+    if (entries.length > this.configuration.integer('SendLocalListMaxLength')) return { status: 'Failed' };
+    const statuses = new Map(request.updateType === 'Full' ? [] : this.localList.statuses);
+    for (const entry of entries) {
       const key = entry.idTag.toUpperCase();
-      if (entry.idTagInfo === undefined) this.localList.statuses.delete(key);
-      else this.localList.statuses.set(key, entry.idTagInfo.status);
+      if (entry.idTagInfo === undefined) statuses.delete(key);
+      else statuses.set(key, entry.idTagInfo.status);
     }
+    if (statuses.size > this.configuration.integer('LocalAuthListMaxLength')) return { status: 'Failed' };
+    this.localList.statuses.clear();
+    for (const [key, value] of statuses) this.localList.statuses.set(key, value);
     this.localList.version = request.listVersion;
     return { status: 'Accepted' };
   }

@@ -6,7 +6,7 @@
 
 export type ChangeConfigurationStatus = 'Accepted' | 'Rejected' | 'RebootRequired' | 'NotSupported';
 
-type Kind = 'boolean' | 'integer' | 'measurands' | 'string' | 'rfid';
+type Kind = 'boolean' | 'integer' | 'measurands' | 'string' | 'rfid' | 'amps';
 
 interface KeySpec {
   readonly value: string;
@@ -63,6 +63,8 @@ const defaults: Readonly<Record<string, KeySpec>> = {
   freecharging: rw('false', 'boolean'),
   rfidtagfreecharging: rw('', 'rfid'),
   ExternalAuthorizationRequired: rw('true', 'boolean'),
+  // The real-time current extension (reference/easee.md §5.1): volatile, so it reads back Easee's default.
+  DynamicChargerCurrent: rw('32', 'amps'),
 };
 
 /** Easee's documents spell the free-charging tag key two ways; both name the same setting. */
@@ -80,6 +82,10 @@ function acceptable(kind: Kind, value: string): boolean {
       return value.length >= 5 && value.length <= 20;
     case 'string':
       return value.length <= 500;
+    case 'amps': {
+      const amps = Number(value);
+      return value.trim() !== '' && Number.isFinite(amps) && amps >= 0 && amps <= 40;
+    }
   }
 }
 

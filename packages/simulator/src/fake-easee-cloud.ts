@@ -1,5 +1,5 @@
 import {
-  type CommandSpec,
+  commandEffects,
   commandResponseBody,
   commandsById,
   decodeCommandArguments,
@@ -45,43 +45,6 @@ export interface StreamDevice {
 export interface TruthValue {
   readonly value: unknown;
   readonly timestamp: string;
-}
-
-/** What a command changes on the charger, as the observations it reports afterwards. */
-function effectsOf(spec: CommandSpec, args: Record<string, unknown>): [number, unknown][] {
-  switch (spec.id) {
-    case 48:
-    case 47:
-      return [[spec.id, args.current]];
-    case 29:
-      return [[31, args.enabled]];
-    case 30:
-      return [[30, args.locked]];
-    case 11:
-      return [[102, args.smartCharging]];
-    case 22:
-      return [
-        [111, args.currentP1],
-        [112, args.currentP2],
-        [113, args.currentP3],
-      ];
-    case 24:
-      return [
-        [22, args.currentP1],
-        [23, args.currentP2],
-        [24, args.currentP3],
-      ];
-    case 21:
-      return [
-        [50, args.currentP1],
-        [51, args.currentP2],
-        [52, args.currentP3],
-      ];
-    case 1:
-      return [[89, 20]];
-    default:
-      return [];
-  }
 }
 
 /**
@@ -272,15 +235,25 @@ export class FakeEaseeCloud {
         spec !== undefined &&
         !expired &&
         (await device.onStreamCommand(key.id, decodeCommandArguments(spec, body), ticks));
-      const response = commandResponseBody(key.serial, key.id, ticks, accepted, accepted ? 0 : 1);
-      await this.publishRaw(response.routingKey, JSON.stringify(response.body));
+      await this.respond(key.serial, key.id, accepted);
       return;
     }
-    const response = commandResponseBody(key.serial, key.id, ticks, spec !== undefined && !expired, spec ? 0 : 1);
-    await this.publishRaw(response.routingKey, JSON.stringify(response.body));
+    await this.respond(key.serial, key.id, spec !== undefined && !expired);
     if (spec === undefined || expired) return;
-    for (const [observationId, value] of effectsOf(spec, decodeCommandArguments(spec, body))) {
+    for (const [observationId, value] of commandEffects(spec.id, decodeCommandArguments(spec, body))) {
       if (value !== undefined) await this.observe(key.serial, observationId, value);
     }
+    if (spec.id === 1) await this.observe(key.serial, 89, 20);
+  }
+
+  /**
+   * A command response as Easee's cloud writes one: its Ticks are the cloud's own (its documented example is 70
+   * ticks off the command's), as an 18-digit JSON number, and so is the routing key's fourth segment.
+   */
+  private async respond(serial: string, commandId: number, accepted: boolean): Promise<void> {
+    const cloudTicks = (BigInt(ticksOf(Date.now())) + 70n).toString();
+    const response = commandResponseBody(serial, commandId, cloudTicks, accepted, accepted ? 0 : 1);
+    const text = JSON.stringify(response.body).replace(`"Ticks":"${cloudTicks}"`, `"Ticks":${cloudTicks}`);
+    await this.publishRaw(response.routingKey, text);
   }
 }

@@ -237,7 +237,71 @@ describe('smart charging', () => {
   });
 });
 
+describe('the other stream commands', () => {
+  it('takes circuit currents, enabling, cable lock, smart charging, fallback and circuit max, reporting each', async () => {
+    const device = await chargePoint();
+    await charging(device);
+    expect(await device.onStreamCommand(22, { currentP1: 10, currentP2: 10, currentP3: 10, ttlMinutes: 5 })).toBe(true);
+    expect(device.powerW).toBe(10 * 230 * 3);
+    expect(await device.onStreamCommand(29, { enabled: false })).toBe(true);
+    expect(device.powerW).toBe(0);
+    expect(await device.onStreamCommand(29, { enabled: true })).toBe(true);
+    expect(await device.onStreamCommand(30, { locked: true })).toBe(true);
+    expect(await device.onStreamCommand(11, { smartCharging: true })).toBe(true);
+    expect(await device.onStreamCommand(21, { currentP1: 6, currentP2: 6, currentP3: 6 })).toBe(true);
+    expect(await device.onStreamCommand(24, { currentP1: 8, currentP2: 8, currentP3: 8 })).toBe(true);
+    expect(device.powerW).toBe(8 * 230 * 3);
+    expect(device.counters.flashWrites).toBe(1);
+    const reported = (id: number) => observations.filter((o) => o.id === id).map((o) => o.value);
+    expect([reported(111), reported(31), reported(30), reported(102), reported(50), reported(22)]).toEqual([
+      [10],
+      [false, true],
+      [true],
+      [true],
+      [6],
+      [8],
+    ]);
+  });
+
+  it('upgrades its firmware and reboots into it', async () => {
+    const device = await chargePoint({ rebootMs: 1_000 });
+    expect(await device.onStreamCommand(4, {})).toBe(true);
+    await settle();
+    clock.advance(1_500);
+    await cs.until('BootNotification', 2);
+    expect(cs.of('BootNotification').at(-1)?.params.firmwareVersion).toBe('290/1.5.2.0');
+    expect(observations.some((o) => o.id === 80 && o.value === '290/1.5.2.0')).toBe(true);
+  });
+
+  it('forgets the dynamic current when a car is plugged in, as Easee does', async () => {
+    const device = await chargePoint();
+    expect(await device.onStreamCommand(48, { current: 8, ttlMinutes: 60 })).toBe(true);
+    await device.plugIn(new Car(threePhase16A, 0.2));
+    expect(device.dynamicCurrent).toBeUndefined();
+    expect(observations.filter((o) => o.id === 48).map((o) => o.value)).toEqual([8, 32]);
+  });
+
+  it('takes the DynamicChargerCurrent key over OCPP as a volatile limit', async () => {
+    const device = await chargePoint();
+    await charging(device);
+    expect(await cs.call(serial, 'ChangeConfiguration', { key: 'DynamicChargerCurrent', value: '9' })).toEqual({
+      status: 'Accepted',
+    });
+    await settle();
+    expect(device.powerW).toBe(9 * 230 * 3);
+    expect(device.counters.profileWrites).toBe(0);
+  });
+});
+
 describe('meter values', () => {
+  it('sends MeterValues outside transactions when configured so', async () => {
+    await chargePoint({ meterValuesOutsideTransactions: true });
+    await cs.until('StatusNotification', 2);
+    clock.advance(61_000);
+    const [meterValues] = await cs.until('MeterValues', 1);
+    expect(meterValues?.params.transactionId).toBeUndefined();
+  });
+
   it('sends one sampled value per MeterValues, once per kWh, not on the configured interval', async () => {
     const device = await chargePoint();
     const meterStart = await charging(device);
@@ -420,6 +484,34 @@ describe('operations', () => {
     expect(await device.presentCard('local1')).toBe('Accepted');
     await cs.until('StartTransaction', 1);
     expect(cs.of('Authorize')).toHaveLength(0);
+  });
+
+  it('refuses a local list longer than SendLocalListMaxLength or LocalAuthListMaxLength allow', async () => {
+    await chargePoint();
+    const list = (count: number, from = 0) =>
+      Array.from({ length: count }, (_, i) => ({ idTag: `TAG${from + i}`, idTagInfo: { status: 'Accepted' } }));
+    expect(
+      await cs.call(serial, 'SendLocalList', {
+        listVersion: 1,
+        updateType: 'Full',
+        localAuthorizationList: list(1_001),
+      }),
+    ).toEqual({ status: 'Failed' });
+    expect(
+      await cs.call(serial, 'SendLocalList', {
+        listVersion: 1,
+        updateType: 'Full',
+        localAuthorizationList: list(1_000),
+      }),
+    ).toEqual({ status: 'Accepted' });
+    expect(
+      await cs.call(serial, 'SendLocalList', {
+        listVersion: 2,
+        updateType: 'Differential',
+        localAuthorizationList: list(1, 5_000),
+      }),
+    ).toEqual({ status: 'Failed' });
+    expect(await cs.call(serial, 'GetLocalListVersion', {})).toEqual({ listVersion: 1 });
   });
 
   it('answers actions an Easee does not offer with NotSupported', async () => {

@@ -364,13 +364,24 @@ describe('the operator API, endpoint by endpoint', () => {
         .poll(async () => (await read.get('/api/chargers/EHSTREAM1')).body.live?.stream?.status)
         .toBe('Charging');
       const viaStream = await operate.put('/api/chargers/EHSTREAM1/current-limit', { amps: 10, ttlMinutes: 5 });
-      expect(viaStream.body).toMatchObject({ channel: 'easee-stream', status: 'accepted' });
+      expect(viaStream.body).toMatchObject({ channel: 'easee-stream', status: 'accepted', amps: 10 });
       expect(cloud.received.at(-1)).toMatchObject({ serial: 'EHSTREAM1', commandId: 48 });
 
+      // Off the stream: Easee's real-time configuration key, which wears no flash.
       const { received } = await chargerWith('EHLIMIT01');
-      const viaOcpp = await operate.put('/api/chargers/EHLIMIT01/current-limit', { amps: 12.5, ttlMinutes: 10 });
-      expect(viaOcpp.body).toMatchObject({ channel: 'ocpp', response: { status: 'Accepted' } });
+      const viaKey = await operate.put('/api/chargers/EHLIMIT01/current-limit', { amps: 12.5, ttlMinutes: 10 });
+      expect(viaKey.body).toMatchObject({ channel: 'ocpp-key', status: 'accepted', amps: 12.5 });
       expect(received[0]).toMatchObject({
+        method: 'ChangeConfiguration',
+        params: { key: 'DynamicChargerCurrent', value: '12.5' },
+      });
+      // A charger that does not take the key gets a TxDefaultProfile, within the write budget.
+      const { received: profiles } = await chargerWith('EHLIMIT02', {
+        ChangeConfiguration: () => ({ status: 'NotSupported' }),
+      });
+      const viaProfile = await operate.put('/api/chargers/EHLIMIT02/current-limit', { amps: 12.5, ttlMinutes: 10 });
+      expect(viaProfile.body).toMatchObject({ channel: 'ocpp-profile', status: 'accepted' });
+      expect(profiles[1]).toMatchObject({
         method: 'SetChargingProfile',
         params: {
           connectorId: 0,
@@ -536,9 +547,10 @@ describe('the operator API without an Easee stream', () => {
       await api.put('/api/chargers/EHNOSTREAM', {});
       expect((await api.post('/api/chargers/EHNOSTREAM/easee/Reboot', {})).status).toBe(503);
       const charger = await connectCharger(fleetwire.ocppUrl, 'EHNOSTREAM');
-      charger.handle('SetChargingProfile', async () => ({ status: 'Accepted' }));
+      charger.handle('ChangeConfiguration', async () => ({ status: 'Accepted' }));
       expect((await api.put('/api/chargers/EHNOSTREAM/current-limit', { amps: 8, ttlMinutes: 0 })).body).toMatchObject({
-        channel: 'ocpp',
+        channel: 'ocpp-key',
+        status: 'accepted',
       });
       await charger.close({ code: 1000 });
     } finally {

@@ -45,6 +45,10 @@ export interface ActorHostOptions {
   readonly authorizeStreamTokens?: boolean;
   readonly easeeCommands?: EaseeCommandPolicy;
   readonly metrics?: FleetwireMetrics;
+  /** How long an Available that contradicts the wanted availability is held back after a boot (Easee's blip). */
+  readonly availabilityHoldMs?: number;
+  /** A charger accepted a new AuthorizationKey: keep its hash beside the old one until it connects with it. */
+  readonly onAuthorizationKeyChanged?: (serial: string, key: string) => Promise<void>;
 }
 
 const defaultCommandPolicy: EaseeCommandPolicy = {
@@ -79,7 +83,7 @@ export class ActorHost {
       logger: options.logger,
       isServing: (owned) => this.shards.get(owned.shard) === owned,
       onFenced: (owned) => this.fenced(owned),
-      onCommitted: (_serial, items) => this.operatorRequests.committed(items),
+      onCommitted: (serial, items, orders) => this.operatorRequests.committed(serial, items, orders),
     });
     this.operatorRequests = new OperatorRequests({
       bus: options.bus,
@@ -87,6 +91,12 @@ export class ActorHost {
       clock: options.clock,
       commands: options.commands,
       easeeCommands: options.easeeCommands ?? defaultCommandPolicy,
+      shardCount: options.shardCount,
+      shardOf: (serial) => shardOf(serial, options.shardCount),
+      logger: options.logger,
+      ...(options.onAuthorizationKeyChanged === undefined
+        ? {}
+        : { onAuthorizationKeyChanged: options.onAuthorizationKeyChanged }),
     });
   }
 
@@ -211,6 +221,9 @@ export class ActorHost {
         ...(call.violation === undefined ? {} : { violation: call.violation }),
         lookups: {
           heartbeatIntervalS,
+          ...(this.options.availabilityHoldMs === undefined
+            ? {}
+            : { availabilityHoldMs: this.options.availabilityHoldMs }),
           ...(idTagInfo === undefined ? {} : { idTagInfo }),
           ...(transactionId === undefined ? {} : { transactionId }),
         },
@@ -233,6 +246,7 @@ export class ActorHost {
             sessionId: session.sessionId,
             edgeId: session.edgeId,
             ...(session.remoteAddress === undefined ? {} : { remoteAddress: session.remoteAddress }),
+            ...(session.rules === undefined ? {} : { rules: session.rules }),
           }
         : {
             type: 'SESSION_CLOSED',

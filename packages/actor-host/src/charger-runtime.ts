@@ -3,7 +3,9 @@ import {
   type ChargerEvent,
   chargerMachine,
   chargerMachineVersion,
+  type EmittedEvent,
   migrateSnapshot,
+  type OcppCallOrder,
   persistedChargerSnapshot,
 } from '@fleetwire/charger';
 import type { CommandSink, Outgoing, StreamDelivery } from '@fleetwire/contracts';
@@ -33,7 +35,7 @@ export interface ChargerEntry {
   tail: Promise<unknown>;
   depth: number;
   /** Emitted since the last commit. */
-  emitted: Outgoing[];
+  emitted: EmittedEvent[];
   /** Committed with a snapshot and not yet published. */
   readonly outbox: Outgoing[];
   /** How many items the stored snapshot's outbox holds; written back once they are published. */
@@ -57,8 +59,11 @@ export interface ChargerRuntimeOptions {
   readonly isServing: (owned: OwnedShard) => boolean;
   /** A newer owner fenced the shard off. */
   readonly onFenced: (owned: OwnedShard) => void;
-  /** After every commit, with what it committed. */
-  readonly onCommitted?: (serial: string, items: readonly Outgoing[]) => void;
+  /**
+   * After every commit, with what it committed: the events and commands now in the outbox, and the central-system
+   * CALLs the model ordered, for the host to send (never before the decision is durable, never by a fenced owner).
+   */
+  readonly onCommitted?: (serial: string, items: readonly Outgoing[], orders: readonly OcppCallOrder[]) => void;
   readonly metrics: FleetwireMetrics;
 }
 
@@ -199,7 +204,13 @@ export class ChargerRuntime {
       return;
     }
     entry.emitted = [];
-    const outbox = emitted.length === 0 ? [...entry.outbox] : [...entry.outbox, ...emitted];
+    const orders: OcppCallOrder[] = [];
+    const items: Outgoing[] = [];
+    for (const item of emitted) {
+      if (item.type === 'ocpp-call') orders.push(item);
+      else items.push(item);
+    }
+    const outbox = items.length === 0 ? [...entry.outbox] : [...entry.outbox, ...items];
     const lastSeq = entry.lastSeq;
     const accepted = await this.writer.write({
       serial: entry.serial,
@@ -215,13 +226,13 @@ export class ChargerRuntime {
     }
     entry.committed = snapshot;
     entry.committedSeq = lastSeq;
-    entry.outbox.push(...emitted);
+    entry.outbox.push(...items);
     entry.storedOutbox = outbox.length;
     // This commit wrote back whatever had been published: the charger needs no tidy until it publishes again.
     this.needsTidy.delete(entry);
     this.acknowledge(entry);
     this.timers.sync(entry.serial, snapshot.context.deadlines);
-    if (emitted.length > 0) this.options.onCommitted?.(entry.serial, emitted);
+    if (emitted.length > 0) this.options.onCommitted?.(entry.serial, items, orders);
     this.publish(entry);
   }
 

@@ -1,4 +1,4 @@
-import type { ChargerContext } from '@fleetwire/charger';
+import { type ChargerContext, streamStaleAfterMs } from '@fleetwire/charger';
 import { ObservationId, observationCatalog, opModeNames } from '@fleetwire/easee';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -7,8 +7,12 @@ function observedValue(context: ChargerContext, id: number): unknown {
   return context.stream.observations[id]?.value ?? null;
 }
 
-/** What the operator API shows of a charger: both channels, and the live figures with their source. */
-export function chargerView(state: string, context: ChargerContext) {
+/**
+ * What the operator API shows of a charger: both channels, and the live figures with their source. Stream data
+ * older than `streamStaleAfterMs` is marked stale and yields to OCPP's figures: Easee's stream goes quiet when a
+ * charger loses power, so its last values are history, not the present (reference/easee.md §6.5).
+ */
+export function chargerView(state: string, context: ChargerContext, now: number) {
   const observations = Object.fromEntries(
     Object.entries(context.stream.observations).map(([id, observed]) => [
       observationCatalog.get(Number(id))?.name ?? id,
@@ -18,8 +22,15 @@ export function chargerView(state: string, context: ChargerContext) {
   const opMode = observedValue(context, ObservationId.ChargerOpMode);
   const activeTransaction = Object.values(context.transactions)[0];
   // Easee's cloud OCPP sends MeterValues per kWh only: live power and session energy come from the stream.
+  const streamSeen = context.stream.lastSeenAt;
+  const stale = streamSeen !== null && now - streamSeen >= streamStaleAfterMs;
   const streamPower = observedValue(context, ObservationId.TotalPower);
   const streamEnergy = observedValue(context, ObservationId.SessionEnergy);
+  const live = (streamValue: unknown, ocppValue: number | undefined) => {
+    if (typeof streamValue === 'number' && !stale) return { value: streamValue, source: 'stream' };
+    if (ocppValue !== undefined) return { value: ocppValue, source: 'ocpp' };
+    return typeof streamValue === 'number' ? { value: streamValue, source: 'stream', stale: true } : null;
+  };
   return {
     serial: context.serial,
     ocpp: {
@@ -35,6 +46,7 @@ export function chargerView(state: string, context: ChargerContext) {
     },
     stream: {
       lastSeenAt: iso(context.stream.lastSeenAt),
+      stale,
       opMode: typeof opMode === 'number' ? { value: opMode, name: opModeNames[opMode] ?? null } : null,
       status: context.stream.status,
       connectedToCloud: observedValue(context, ObservationId.ConnectedToCloud),
@@ -45,18 +57,8 @@ export function chargerView(state: string, context: ChargerContext) {
       observations,
     },
     live: {
-      powerW:
-        typeof streamPower === 'number'
-          ? { value: streamPower, source: 'stream' }
-          : activeTransaction?.powerW === undefined
-            ? null
-            : { value: activeTransaction.powerW, source: 'ocpp' },
-      sessionEnergyWh:
-        typeof streamEnergy === 'number'
-          ? { value: streamEnergy, source: 'stream' }
-          : activeTransaction?.energyWh === undefined
-            ? null
-            : { value: activeTransaction.energyWh, source: 'ocpp' },
+      powerW: live(streamPower, activeTransaction?.powerW),
+      sessionEnergyWh: live(streamEnergy, activeTransaction?.energyWh),
     },
   };
 }

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type Bus, NoRespondersError, RequestTimeoutError } from '@fleetwire/bus';
-import type { CommandOutcome } from '@fleetwire/charger';
-import { budgetAt, checkCommand, easeeBudget, nextWriteAt } from '@fleetwire/command-rules';
+import {
+  type CentralOutcome,
+  type ChargerContext,
+  type ChargerEvent,
+  type CommandOutcome,
+  chargerFacts,
+  type OcppCallOrder,
+} from '@fleetwire/charger';
+import { budgetAt, easeeBudget, nextWriteAt } from '@fleetwire/command-rules';
 import {
   type ApiReply,
   type ApiRequest,
@@ -12,11 +19,13 @@ import {
   subjects,
 } from '@fleetwire/contracts';
 import { encodeCommand } from '@fleetwire/easee';
+import { isSecretKey } from '@fleetwire/redaction';
 import { compositeSchedule } from '@fleetwire/smart-charging';
+import type { Logger } from '@fleetwire/telemetry';
 import type { EaseeCommandPolicy } from './actor-host.ts';
-import { chargerFacts } from './charger-facts.ts';
 import type { ChargerEntry, ChargerRuntime } from './charger-runtime.ts';
 import { chargerView } from './charger-view.ts';
+import { NotOwnerError } from './errors.ts';
 
 export interface OperatorRequestDeps {
   readonly bus: Bus;
@@ -24,37 +33,149 @@ export interface OperatorRequestDeps {
   readonly clock: () => number;
   readonly commands: CommandSink | undefined;
   readonly easeeCommands: EaseeCommandPolicy;
+  readonly shardCount: number;
+  readonly shardOf: (serial: string) => number;
+  readonly logger: Logger;
+  /** A charger accepted a new AuthorizationKey: the host keeps its hash (the value never reaches the model). */
+  readonly onAuthorizationKeyChanged?: (serial: string, key: string) => Promise<void>;
 }
 
 type OcppRequest = Extract<ApiRequest, { op: 'ocpp' }>;
+type Settled = Extract<ChargerEvent, { type: 'CS_CALL_SETTLED' }>;
+type LimitResult = Readonly<Record<string, unknown>> & { readonly status: string };
 
-/** A charger heard on the stream this recently is reached over it. */
-const streamFreshMs = 15 * 60_000;
-/** The one profile id a current limit over OCPP uses, so each new limit replaces the last. */
-const currentLimitProfileId = 900_001;
+/** How long past its own timeout a request waits for an outcome before it is answered 504. */
+const outcomeSlackMs = 20_000;
 
-/** What an operator asks of one charger (through `fw.api.<shard>.<serial>`), answered by the charger's worker. */
+/** Waiters by request id, each settled at most once, each given up after a while. */
+class Waiters<T> {
+  private readonly waiting = new Map<string, (value: T | undefined) => void>();
+
+  wait(requestId: string, timeoutMs: number): Promise<T | undefined> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.settle(requestId, undefined), timeoutMs);
+      this.waiting.set(requestId, (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      });
+    });
+  }
+
+  settle(requestId: string, value: T | undefined): void {
+    const waiter = this.waiting.get(requestId);
+    if (waiter === undefined) return;
+    this.waiting.delete(requestId);
+    waiter(value);
+  }
+}
+
+/** The API answer for how a central-system command ended. */
+function replyOf(serial: string, action: string, requestId: string, outcome: CentralOutcome | undefined): ApiReply {
+  if (outcome === undefined) {
+    return {
+      ok: false,
+      status: 504,
+      error: `no outcome of ${action} for ${serial} in time; see its requestId ${requestId}`,
+    };
+  }
+  if (outcome.ok) return { ok: true, body: { requestId, response: outcome.response } };
+  switch (outcome.error) {
+    case 'refused':
+      return {
+        ok: false,
+        status: 409,
+        error: outcome.description,
+        ...(outcome.rule === undefined ? {} : { rule: outcome.rule }),
+      };
+    case 'not-connected':
+      return { ok: false, status: 503, error: `${serial} is not connected` };
+    case 'disconnected':
+    case 'moved':
+      return { ok: false, status: 503, error: `${serial} disconnected before answering ${action}` };
+    case 'busy':
+      return { ok: false, status: 503, error: outcome.description };
+    case 'timeout':
+      return { ok: false, status: 504, error: `${serial} did not answer ${action} in time` };
+    case 'unknown':
+      return { ok: false, status: 504, error: outcome.description };
+    default:
+      return {
+        ok: false,
+        status: 502,
+        error: `${serial} answered ${action} with CALLERROR ${outcome.error}: ${outcome.description}`,
+      };
+  }
+}
+
+function limitReply(result: LimitResult | undefined, serial: string): ApiReply {
+  if (result === undefined)
+    return { ok: false, status: 504, error: `no outcome of the current limit for ${serial} in time` };
+  switch (result.status) {
+    case 'accepted':
+    case 'pending':
+      return { ok: true, body: result };
+    case 'refused':
+      return {
+        ok: false,
+        status: 409,
+        error: String(result.description),
+        ...(typeof result.rule === 'string' ? { rule: result.rule } : {}),
+      };
+    case 'not-connected':
+      return { ok: false, status: 503, error: `${serial} is not connected` };
+    case 'timeout':
+    case 'no-response':
+    case 'expired':
+      return { ok: false, status: 504, error: `${serial} did not take the current limit in time (${result.status})` };
+    default:
+      return {
+        ok: false,
+        status: 502,
+        error: `${serial} did not take the current limit: ${String(result.error ?? result.status)}`,
+      };
+  }
+}
+
+/**
+ * What an operator asks of one charger (through `fw.api.<shard>.<serial>`), carried for the charger's model: every
+ * decision (the Easee rules, the write budget, the channel of a current limit) is the model's, made in the
+ * charger's mailbox; this side sends the CALLs the model ordered once the decision is committed, and reports the
+ * outcome back to the model and to the operator waiting for it.
+ */
 export class OperatorRequests {
   private readonly deps: OperatorRequestDeps;
-  private readonly commandWaiters = new Map<string, (outcome: CommandOutcome) => void>();
+  private readonly easeeWaiters = new Waiters<CommandOutcome>();
+  private readonly callWaiters = new Waiters<CentralOutcome>();
+  private readonly limitWaiters = new Waiters<LimitResult>();
 
   constructor(deps: OperatorRequestDeps) {
     this.deps = deps;
   }
 
-  /** Called with what each commit produced: settles operators waiting for an Easee command's outcome. */
-  committed(items: readonly Outgoing[]): void {
+  /** Called with what each commit produced: settles waiting operators and sends the CALLs the model ordered. */
+  committed(serial: string, items: readonly Outgoing[], orders: readonly OcppCallOrder[]): void {
     for (const item of items) {
-      if (item.type !== 'command' || typeof item.data.requestId !== 'string') continue;
-      this.commandWaiters.get(item.data.requestId)?.(item.data as unknown as CommandOutcome);
+      const requestId = item.data.requestId;
+      if (typeof requestId !== 'string') continue;
+      if (item.type === 'command' && item.data.channel === 'easee') {
+        this.easeeWaiters.settle(requestId, item.data as unknown as CommandOutcome);
+      } else if (item.type === 'command' && item.data.channel === 'ocpp') {
+        this.callWaiters.settle(requestId, item.data.outcome as CentralOutcome);
+      } else if (item.type === 'current-limit' && item.data.status !== 'reapplied' && item.data.status !== 'ended') {
+        this.limitWaiters.settle(requestId, item.data as LimitResult);
+      }
     }
+    for (const order of orders) void this.dispatch(serial, order);
   }
 
   handle(entry: ChargerEntry, request: ApiRequest): Promise<ApiReply> {
     switch (request.op) {
       case 'state': {
         const snapshot = entry.actor.getSnapshot();
-        return Promise.resolve({ ok: true, body: chargerView(String(snapshot.value), snapshot.context) });
+        return Promise.resolve({
+          ok: true,
+          body: chargerView(String(snapshot.value), snapshot.context, this.deps.clock()),
+        });
       }
       case 'ocpp':
         return this.centralSystemCall(entry, request);
@@ -70,52 +191,42 @@ export class OperatorRequests {
         return this.syncLocalList(entry, request);
       case 'current-limit':
         return this.currentLimit(entry, request);
+      case 'call-settled':
+        return this.deps.runtime
+          .apply(entry, request.settled as Settled)
+          .then(() => ({ ok: true as const, body: { recorded: true } }));
     }
   }
 
-  /**
-   * A real-time limit, set the right way for an Easee charger: over the stream (SetDynamicChargerCurrent,
-   * volatile, no flash wear) when the charger is on it, else as a TxDefaultProfile over OCPP, which spends the
-   * flash-write budget.
-   */
+  /** A real-time limit: the model picks the channel and clamps it to the cap; this waits for how it went. */
   private async currentLimit(
     entry: ChargerEntry,
     request: Extract<ApiRequest, { op: 'current-limit' }>,
   ): Promise<ApiReply> {
-    const now = this.deps.clock();
-    const { lastSeenAt } = entry.actor.getSnapshot().context.stream;
-    const onStream = this.deps.commands !== undefined && lastSeenAt !== null && now - lastSeenAt < streamFreshMs;
-    if (onStream) {
-      const reply = await this.easeeCommand(entry, {
-        op: 'easee',
-        name: 'SetDynamicChargerCurrent',
-        args: { current: Math.floor(request.amps), ttlMinutes: request.ttlMinutes },
-        waitMs: request.waitMs,
-      });
-      return reply.ok ? { ok: true, body: { ...(reply.body as object), channel: 'easee-stream' } } : reply;
-    }
-    const reply = await this.centralSystemCall(entry, {
-      op: 'ocpp',
-      action: 'SetChargingProfile',
-      payload: {
-        connectorId: 0,
-        csChargingProfiles: {
-          chargingProfileId: currentLimitProfileId,
-          stackLevel: 1,
-          chargingProfilePurpose: 'TxDefaultProfile',
-          chargingProfileKind: 'Absolute',
-          chargingSchedule: {
-            startSchedule: new Date(now).toISOString(),
-            ...(request.ttlMinutes > 0 ? { duration: request.ttlMinutes * 60 } : {}),
-            chargingRateUnit: 'A',
-            chargingSchedulePeriod: [{ startPeriod: 0, limit: Math.floor(request.amps * 10) / 10 }],
-          },
-        },
-      },
-      timeoutMs: request.timeoutMs,
+    const requestId = request.requestId ?? randomUUID();
+    const waited = Math.max(request.timeoutMs, request.waitMs) + outcomeSlackMs;
+    const outcome = this.limitWaiters.wait(requestId, waited);
+    await this.deps.runtime.apply(entry, {
+      type: 'CURRENT_LIMIT_REQUESTED',
+      at: this.deps.clock(),
+      requestId,
+      amps: request.amps,
+      ttlMinutes: request.ttlMinutes,
       rules: request.rules,
+      timeoutMs: request.timeoutMs,
+      streamCommands: this.deps.commands !== undefined,
+      easeeCommands: this.deps.easeeCommands,
     });
-    return reply.ok ? { ok: true, body: { channel: 'ocpp', ...(reply.body as object) } } : reply;
+    const { dynamicCurrent } = entry.actor.getSnapshot().context;
+    // Over the stream the response may take a minute: answer 202 after waitMs, the outcome is in the events.
+    if (dynamicCurrent?.requestId === requestId && dynamicCurrent.channel === 'easee-stream') {
+      const early = await Promise.race([outcome, timeout(request.waitMs)]);
+      if (early === undefined) {
+        return { ok: true, body: { requestId, channel: 'easee-stream', status: 'pending', amps: dynamicCurrent.amps } };
+      }
+      return limitReply(early, entry.serial);
+    }
+    return limitReply(await outcome, entry.serial);
   }
 
   private easeeCommandRecord(entry: ChargerEntry, requestId: string): ApiReply {
@@ -129,9 +240,10 @@ export class OperatorRequests {
   }
 
   private centralCommandRecord(entry: ChargerEntry, requestId: string): ApiReply {
-    const command = entry.actor
-      .getSnapshot()
-      .context.centralCommands.find((candidate) => candidate.requestId === requestId);
+    const context = entry.actor.getSnapshot().context;
+    const pending = context.outgoingCalls[requestId];
+    if (pending !== undefined) return { ok: true, body: { ...pending, status: 'pending' } };
+    const command = context.centralCommands.find((candidate) => candidate.requestId === requestId);
     return command === undefined
       ? { ok: false, status: 404, error: `no recent OCPP command ${requestId} for ${entry.serial}` }
       : { ok: true, body: command };
@@ -163,58 +275,79 @@ export class OperatorRequests {
           capacity: easeeBudget.capacity,
           perDay: easeeBudget.perDay,
           nextWriteAt: new Date(nextWriteAt(facts.writeBudget, easeeBudget, now)).toISOString(),
+          reservedByPendingCalls: Object.values(context.outgoingCalls).filter((call) => call.reservedWrite).length,
         },
       },
     };
   }
 
-  /** Sends a central-system CALL the Easee rules allow, and records what came of it. */
+  /** An operator's central-system CALL: the model decides and orders it; this waits for its outcome. */
   async centralSystemCall(entry: ChargerEntry, request: OcppRequest): Promise<ApiReply> {
-    const { serial } = entry;
-    const now = this.deps.clock();
-    const verdict = checkCommand(
-      { action: request.action, payload: request.payload, convertToAmps: request.convertToAmps === true },
-      request.rules,
-      chargerFacts(entry.actor.getSnapshot().context, now),
-      now,
-    );
-    if (!verdict.ok) return { ok: false, status: 409, error: verdict.message, rule: verdict.rule };
-    const requestId = randomUUID();
-    let edgeId = entry.actor.getSnapshot().context.session?.edgeId;
-    if (edgeId === undefined) return { ok: false, status: 503, error: `${serial} is not connected` };
-    const call: EdgeCallRequest = {
-      serial,
-      action: request.action,
-      payload: verdict.payload,
-      timeoutMs: request.timeoutMs,
-    };
-    let outcome: EdgeCallOutcome;
-    try {
-      // The charger's answer is awaited outside the mailbox: its own CALLs may cross ours (OCPP-J §4.1.1).
-      outcome = await this.deps.bus.request<EdgeCallOutcome>(subjects.edgeCall(edgeId), call, {
-        timeoutMs: request.timeoutMs + 2_000,
-      });
-      // The charger's session notice from its new edge may not have reached its actor yet: follow it once.
-      if (!outcome.ok && outcome.reason === 'moved') {
-        edgeId = outcome.edgeId;
-        outcome = await this.deps.bus.request<EdgeCallOutcome>(subjects.edgeCall(edgeId), call, {
-          timeoutMs: request.timeoutMs + 2_000,
-        });
-      }
-    } catch (error) {
-      if (error instanceof NoRespondersError) return { ok: false, status: 503, error: `${serial} is not connected` };
-      if (error instanceof RequestTimeoutError) {
-        return { ok: false, status: 504, error: `${serial} did not answer ${request.action} in time` };
-      }
-      throw error;
-    }
+    const requestId = request.requestId ?? randomUUID();
+    const outcome = this.callWaiters.wait(requestId, request.timeoutMs + outcomeSlackMs);
     await this.deps.runtime.apply(entry, {
-      type: 'CS_CALL_SETTLED',
+      type: 'CS_CALL_REQUESTED',
       at: this.deps.clock(),
       requestId,
       action: request.action,
-      request: verdict.payload,
-      profileWrite: verdict.profileWrite,
+      payload: request.payload,
+      rules: request.rules,
+      convertToAmps: request.convertToAmps === true,
+      timeoutMs: request.timeoutMs,
+    });
+    const context: ChargerContext = entry.actor.getSnapshot().context;
+    // Decided before (a retry of the same request): its record says how it ended, or it is still on its way.
+    const recorded = context.centralCommands.find((command) => command.requestId === requestId);
+    if (recorded !== undefined) {
+      this.callWaiters.settle(requestId, recorded.outcome);
+      return replyOf(entry.serial, request.action, requestId, recorded.outcome);
+    }
+    return replyOf(entry.serial, request.action, requestId, await outcome);
+  }
+
+  /** Sends a CALL the model ordered to the charger's edge, and gives its answer back to the model. */
+  private async dispatch(serial: string, order: OcppCallOrder): Promise<void> {
+    const { requestId, action, payload, timeoutMs } = order.data;
+    const call: EdgeCallRequest = { serial, action, payload, timeoutMs };
+    let outcome: EdgeCallOutcome;
+    try {
+      // The charger's answer is awaited outside the mailbox: its own CALLs may cross ours (OCPP-J §4.1.1).
+      outcome = await this.deps.bus.request<EdgeCallOutcome>(subjects.edgeCall(order.data.edgeId), call, {
+        timeoutMs: timeoutMs + 2_000,
+      });
+      // The charger's session notice from its new edge may not have reached its actor yet: follow it once.
+      if (!outcome.ok && outcome.reason === 'moved') {
+        outcome = await this.deps.bus.request<EdgeCallOutcome>(subjects.edgeCall(outcome.edgeId), call, {
+          timeoutMs: timeoutMs + 2_000,
+        });
+      }
+    } catch (error) {
+      outcome =
+        error instanceof RequestTimeoutError
+          ? { ok: false, reason: 'timeout', description: `no answer to ${action} in time` }
+          : {
+              ok: false,
+              reason: 'disconnected',
+              description: error instanceof NoRespondersError ? `${serial} is not connected` : String(error),
+            };
+    }
+    const key = action === 'ChangeConfiguration' ? (payload as { key?: unknown }).key : undefined;
+    const secretChanged =
+      typeof key === 'string' &&
+      isSecretKey(key) &&
+      outcome.ok &&
+      (outcome.payload as { status?: unknown } | null)?.status === 'Accepted';
+    if (secretChanged) {
+      await this.deps
+        .onAuthorizationKeyChanged?.(serial, String((payload as { value?: unknown }).value))
+        .catch((error: unknown) =>
+          this.deps.logger.error({ serial, err: error }, 'the new AuthorizationKey could not be kept'),
+        );
+    }
+    await this.settle(serial, {
+      type: 'CS_CALL_SETTLED',
+      at: this.deps.clock(),
+      requestId,
       outcome: outcome.ok
         ? { ok: true, response: outcome.payload }
         : {
@@ -222,23 +355,37 @@ export class OperatorRequests {
             error: outcome.reason === 'call-error' ? outcome.code : outcome.reason,
             description: outcome.description,
           },
+      ...(secretChanged ? { secretChanged } : {}),
     });
-    if (outcome.ok) return { ok: true, body: { requestId, response: outcome.payload } };
-    switch (outcome.reason) {
-      case 'call-error':
-        return {
-          ok: false,
-          status: 502,
-          error: `${serial} answered ${request.action} with CALLERROR ${outcome.code}: ${outcome.description}`,
-        };
-      case 'timeout':
-        return { ok: false, status: 504, error: `${serial} did not answer ${request.action} in time` };
-      case 'disconnected':
-      case 'moved':
-        return { ok: false, status: 503, error: `${serial} disconnected before answering ${request.action}` };
-      case 'busy':
-        return { ok: false, status: 503, error: outcome.description };
+  }
+
+  /**
+   * Records a CALL's answer with the charger's model. When the charger's shard moved on while its answer was on the
+   * way, the answer goes to the new owner, which holds the decision (and the reserved write) in its snapshot.
+   */
+  private async settle(serial: string, settled: Settled): Promise<void> {
+    const entry = this.deps.runtime.entries.get(serial);
+    try {
+      if (entry === undefined) throw new NotOwnerError(serial, this.deps.shardOf(serial));
+      await this.deps.runtime.apply(entry, settled);
+      return;
+    } catch (error) {
+      if (!(error instanceof NotOwnerError)) {
+        this.deps.logger.warn({ serial, requestId: settled.requestId, err: error }, 'command outcome not recorded');
+      }
     }
+    this.callWaiters.settle(settled.requestId, settled.outcome);
+    const request: ApiRequest = { op: 'call-settled', settled };
+    const deadline = this.deps.clock() + 60_000;
+    for (let backoff = 50; this.deps.clock() < deadline; backoff = Math.min(backoff * 2, 2_000)) {
+      try {
+        await this.deps.bus.request(subjects.api(this.deps.shardOf(serial), serial), request, { timeoutMs: 5_000 });
+        return;
+      } catch {
+        await timeout(backoff);
+      }
+    }
+    this.deps.logger.warn({ serial, requestId: settled.requestId }, 'command outcome not handed to the new owner');
   }
 
   /**
@@ -296,30 +443,29 @@ export class OperatorRequests {
     const checked = encodeCommand(request.name, request.args, now, 1);
     if (!checked.ok) return { ok: false, status: 400, error: checked.reason };
     const policy = this.deps.easeeCommands;
-    const requestId = randomUUID();
-    const settled = new Promise<CommandOutcome>((resolve) => this.commandWaiters.set(requestId, resolve));
-    try {
-      await this.deps.runtime.apply(entry, {
-        type: 'EASEE_COMMAND_REQUESTED',
-        at: now,
-        requestId,
-        name: request.name,
-        args: request.args,
-        expiresAt: now + policy.expiresInMs,
-        responseTimeoutMs: policy.responseTimeoutMs,
-        maxAttempts: policy.maxAttempts,
-      });
-      let timer: NodeJS.Timeout | undefined;
-      const waited = await Promise.race([
-        settled,
-        new Promise<undefined>((resolve) => {
-          timer = setTimeout(() => resolve(undefined), request.waitMs);
-        }),
-      ]);
-      clearTimeout(timer);
-      return waited === undefined ? { ok: true, body: { requestId, status: 'pending' } } : { ok: true, body: waited };
-    } finally {
-      this.commandWaiters.delete(requestId);
+    const requestId = request.requestId ?? randomUUID();
+    const settled = this.easeeWaiters.wait(requestId, request.waitMs);
+    await this.deps.runtime.apply(entry, {
+      type: 'EASEE_COMMAND_REQUESTED',
+      at: now,
+      requestId,
+      name: request.name,
+      args: request.args,
+      expiresAt: now + policy.expiresInMs,
+      responseTimeoutMs: policy.responseTimeoutMs,
+      maxAttempts: policy.maxAttempts,
+    });
+    const { stream } = entry.actor.getSnapshot().context;
+    const recorded = stream.recentCommands.find((outcome) => outcome.requestId === requestId);
+    if (recorded !== undefined) {
+      this.easeeWaiters.settle(requestId, recorded);
+      return { ok: true, body: recorded };
     }
+    const waited = await settled;
+    return waited === undefined ? { ok: true, body: { requestId, status: 'pending' } } : { ok: true, body: waited };
   }
+}
+
+function timeout(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms));
 }

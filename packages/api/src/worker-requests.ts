@@ -1,11 +1,5 @@
 import { type Bus, NoRespondersError, RemoteError, RequestTimeoutError } from '@fleetwire/bus';
-import {
-  type ApiReply,
-  type ApiRequest,
-  type ChargerRegistration,
-  type CommandRuleSettings,
-  subjects,
-} from '@fleetwire/contracts';
+import { type ApiReply, type ApiRequest, subjects } from '@fleetwire/contracts';
 import { shardOf } from '@fleetwire/sharding';
 import type { FastifyReply } from 'fastify';
 
@@ -41,11 +35,6 @@ export async function askWorker(
       throw error;
     }
   }
-}
-
-/** The Easee rules apply unless the charger's registration turns them off. */
-export function ruleSettings(registration: ChargerRegistration): CommandRuleSettings {
-  return { easee: registration.rules?.easee ?? true, txProfile: registration.rules?.txProfile ?? false };
 }
 
 /** Sends a worker's answer: its body with 200 (202 while an Easee command is pending), or its error and status. */

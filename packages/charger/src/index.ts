@@ -1,3 +1,4 @@
+export { chargerFacts } from './handlers/calls.ts';
 export { handlesAction } from './handlers/index.ts';
 export { channelsDisagree } from './handlers/stream.ts';
 export { retriedStartId, startKey } from './handlers/transactions.ts';

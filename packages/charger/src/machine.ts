@@ -1,12 +1,12 @@
 import { enqueueActions, type SnapshotFrom, setup } from 'xstate';
 import type { ChargerContext, ChargerEvent, ChargerInput, EmittedEvent } from './model.ts';
-import { initialContext, initialStreamState, opensNewerSession, reduceInput } from './reduce.ts';
+import { initialContext, initialDecisionState, initialStreamState, opensNewerSession, reduceInput } from './reduce.ts';
 
 /**
  * Bumped whenever the shape of the persisted snapshot changes; `migrateSnapshot` brings older ones forward so that a
  * rolling upgrade can restore what the previous release wrote.
  */
-export const chargerMachineVersion = 2;
+export const chargerMachineVersion = 3;
 
 export const chargerMachine = setup({
   types: {
@@ -49,6 +49,8 @@ export const chargerMachine = setup({
     STREAM_OBSERVATION: { actions: 'apply' },
     STREAM_COMMAND_RESPONSE: { actions: 'apply' },
     EASEE_COMMAND_REQUESTED: { actions: 'apply' },
+    CS_CALL_REQUESTED: { actions: 'apply' },
+    CURRENT_LIMIT_REQUESTED: { actions: 'apply' },
   },
 });
 
@@ -82,6 +84,9 @@ const migrations: Record<number, (snapshot: PersistedSnapshot) => PersistedSnaps
       latestConnectAt: snapshot.context.latestConnectAt ?? 0,
     },
   }),
+  // 2 → 3: decisions moved into the mailbox (outgoing calls, configuration, availability, dynamic current). A
+  // command in flight across the upgrade is recorded by the old release; its profile write was already counted.
+  2: (snapshot) => ({ ...snapshot, context: { ...initialDecisionState, ...snapshot.context } }),
 };
 
 export function migrateSnapshot(stored: VersionedSnapshot): unknown {

@@ -1,4 +1,4 @@
-import type { WriteBudget } from '@fleetwire/command-rules';
+import type { RuleName, RuleSettings, WriteBudget } from '@fleetwire/command-rules';
 import type { IdTagInfo, Outgoing, TransactionRecord } from '@fleetwire/contracts';
 import type { StreamSession } from '@fleetwire/easee';
 import type { Violation } from '@fleetwire/ocpp';
@@ -68,6 +68,8 @@ export interface PendingCommand {
   readonly responseTimeoutMs: number;
   readonly maxAttempts: number;
   readonly attemptTicks: readonly string[];
+  /** Server time of each attempt, beside its ticks: a response is matched to the oldest attempt sent before it. */
+  readonly attemptAt: readonly number[];
 }
 
 export interface CommandOutcome {
@@ -80,6 +82,13 @@ export interface CommandOutcome {
   readonly settledAt: number;
   readonly resultCode?: number | null;
   readonly comment?: string;
+  /** The ticks the cloud's command response carried (its own, not necessarily those of our attempt). */
+  readonly ticks?: string;
+  /** How the outcome is known beyond the response: the observation of the new value, or a boot after a Reboot. */
+  readonly confirmedBy?: 'observation' | 'boot' | 'reconnect';
+  readonly confirmedAt?: number;
+  /** A response that came after the command was reported `no-response` corrected it. */
+  readonly corrected?: boolean;
 }
 
 /** What the Easee operator stream says about the charger. */
@@ -96,17 +105,92 @@ export interface StreamState {
   readonly disagreementAlerted: boolean;
 }
 
-/** A central-system command sent to the charger and how it ended. */
+/**
+ * How a central-system command ended. `refused` never left Fleetwire (an Easee rule, `rule` names it);
+ * `not-connected` found no session; `unknown` lost its worker before the answer was recorded.
+ */
+export type CentralOutcome =
+  | { readonly ok: true; readonly response: unknown }
+  | {
+      readonly ok: false;
+      readonly error: string;
+      readonly description: string;
+      readonly rule?: RuleName;
+      readonly retryAt?: number;
+    };
+
+/** A central-system command sent to the charger and how it ended. Its request never holds a secret. */
 export interface CentralCommand {
   readonly requestId: string;
   readonly action: string;
   readonly request: unknown;
   readonly settledAt: number;
-  readonly outcome:
-    | { readonly ok: true; readonly response: unknown }
-    | { readonly ok: false; readonly error: string; readonly description: string };
+  readonly outcome: CentralOutcome;
   /** For an accepted RemoteStartTransaction: the transaction it led to, once the charger started it. */
   readonly transactionId?: number;
+}
+
+/** Who asked for a central-system CALL: an operator, or the model itself (a re-sent availability, a limit). */
+export type CallOrigin =
+  | 'operator'
+  | 'availability'
+  | 'current-limit'
+  | 'current-limit-profile'
+  | 'current-limit-reapply'
+  | 'current-limit-end';
+
+/** A central-system CALL the model decided to send, until the charger's answer is recorded. */
+export interface OutgoingCall {
+  readonly requestId: string;
+  readonly action: string;
+  /** As sent, secrets redacted. */
+  readonly request: unknown;
+  /** A flash write of the budget is held for it: spent if the charger accepts, given back otherwise. */
+  readonly reservedWrite: boolean;
+  readonly origin: CallOrigin;
+  readonly requestedAt: number;
+}
+
+/**
+ * An order to the host to send a central-system CALL (emitted, never persisted: it carries the payload as the
+ * charger must get it, secrets included). Its answer comes back as CS_CALL_SETTLED with the same request id.
+ */
+export interface OcppCallOrder {
+  readonly id: string;
+  readonly type: 'ocpp-call';
+  readonly serial: string;
+  readonly at: number;
+  readonly data: {
+    readonly requestId: string;
+    readonly action: string;
+    readonly payload: unknown;
+    readonly edgeId: string;
+    readonly timeoutMs: number;
+  };
+}
+
+/** A real-time current limit an operator set, kept to be applied again after Easee resets it (plug-in, reboot). */
+export interface DynamicCurrent {
+  readonly requestId: string;
+  /** What the operator asked for, and what was sent after the ChargePointMaxProfile cap (null: none installed). */
+  readonly requestedA: number;
+  readonly amps: number;
+  readonly capA: number | null;
+  readonly ttlMinutes: number;
+  /** Server time the limit ends; null: until changed. */
+  readonly until: number | null;
+  readonly channel: 'easee-stream' | 'ocpp-key' | 'ocpp-profile';
+  readonly appliedAt: number | null;
+  /** The last time it was applied again after a reset, so a burst of plug events sends it once. */
+  readonly reappliedAt: number | null;
+}
+
+/** What the operator asked of the charger's availability, and Available reports held back after a boot. */
+export interface AvailabilityState {
+  /** By connector id ('0' = the whole charger), as ChangeAvailability was Accepted or Scheduled. */
+  readonly wanted: Readonly<Record<string, 'Operative' | 'Inoperative'>>;
+  /** By connector id: an Available that contradicts `wanted`, reported right after a boot, not shown yet. */
+  readonly held: Readonly<Record<string, ConnectorState>>;
 }
 
 /** An accepted RemoteStartTransaction waiting for the StartTransaction it should lead to. */
@@ -165,6 +249,16 @@ export interface ChargerContext {
   readonly localList: LocalAuthList | null;
   /** The latest stopped transactions, so that the stream's session record can still be linked to them. */
   readonly recentTransactions: readonly TransactionRecord[];
+  /** The rules the charger's registration asks for (Easee unless turned off), as last passed with an input. */
+  readonly rules: RuleSettings;
+  /** Central-system CALLs decided and not yet answered, by request id. */
+  readonly outgoingCalls: Readonly<Record<string, OutgoingCall>>;
+  /** Configuration values the charger reported (GetConfiguration) or accepted (ChangeConfiguration); no secret. */
+  readonly configuration: Readonly<Record<string, string>>;
+  readonly availability: AvailabilityState;
+  readonly dynamicCurrent: DynamicCurrent | null;
+  /** Whether the charger takes the DynamicChargerCurrent configuration key (null until it answered one). */
+  readonly dynamicCurrentKey: boolean | null;
 }
 
 export interface ChargerInput {
@@ -179,6 +273,8 @@ export interface CallLookups {
   /** A fresh transaction id, allocated only when `planCall` said one is needed. */
   readonly transactionId?: number;
   readonly heartbeatIntervalS: number;
+  /** How long an Available that contradicts the wanted availability is held back after a boot (Easee's blip). */
+  readonly availabilityHoldMs?: number;
 }
 
 export type ChargerEvent =
@@ -190,6 +286,8 @@ export type ChargerEvent =
       readonly sessionId: string;
       readonly edgeId: string;
       readonly remoteAddress?: string;
+      /** The registration's rules, as the edge read them when it admitted the connection. */
+      readonly rules?: RuleSettings;
     }
   | { readonly type: 'SESSION_CLOSED'; readonly at: number; readonly sessionId: string; readonly closeCode?: number }
   | {
@@ -203,16 +301,44 @@ export type ChargerEvent =
       readonly lookups: CallLookups;
     }
   | {
-      readonly type: 'CS_CALL_SETTLED';
+      /** An operator asks for a central-system CALL: the model decides (rules, budget, session) and orders it. */
+      readonly type: 'CS_CALL_REQUESTED';
       readonly at: number;
       readonly requestId: string;
       readonly action: string;
-      readonly request: unknown;
-      /** The command wrote a charging profile to the charger's flash (not an identical re-send). */
-      readonly profileWrite?: boolean;
+      readonly payload: unknown;
+      readonly rules: RuleSettings;
+      /** Convert a W charging schedule to A with the charger's phases and voltage instead of refusing it. */
+      readonly convertToAmps?: boolean;
+      readonly timeoutMs: number;
+    }
+  | {
+      /** The charger's answer to an ordered CALL (or why there was none). */
+      readonly type: 'CS_CALL_SETTLED';
+      readonly at: number;
+      readonly requestId: string;
       readonly outcome:
         | { readonly ok: true; readonly response: unknown }
         | { readonly ok: false; readonly error: string; readonly description: string };
+      /** For an Accepted ChangeConfiguration of a secret key: the charger now holds a new one (never the value). */
+      readonly secretChanged?: boolean;
+    }
+  | {
+      /** An operator sets a real-time current limit; the model picks the channel and clamps it to the cap. */
+      readonly type: 'CURRENT_LIMIT_REQUESTED';
+      readonly at: number;
+      readonly requestId: string;
+      readonly amps: number;
+      readonly ttlMinutes: number;
+      readonly rules: RuleSettings;
+      readonly timeoutMs: number;
+      /** The Easee stream can carry commands (an operator stream is configured). */
+      readonly streamCommands: boolean;
+      readonly easeeCommands: {
+        readonly responseTimeoutMs: number;
+        readonly maxAttempts: number;
+        readonly expiresInMs: number;
+      };
     }
   | { readonly type: 'TIMER'; readonly at: number; readonly name: string; readonly deadline: number }
   | {
@@ -245,7 +371,7 @@ export type ChargerEvent =
       readonly maxAttempts: number;
     };
 
-export type EmittedEvent = Outgoing;
+export type EmittedEvent = Outgoing | OcppCallOrder;
 
 /** How long a charger may stay silent, in heartbeat intervals, before it is reported as silent. */
 export const silenceFactor = 3;
@@ -255,3 +381,16 @@ export const remoteStartWindowMs = 10 * 60_000;
 
 /** How long OCPP may say Charging while the stream says Disconnected before an alert. */
 export const disagreementAfterMs = 5 * 60_000;
+
+/** Easee heartbeats about every three minutes whatever HeartbeatInterval says (reference/easee.md §0.1). */
+export const easeeHeartbeatS = 180;
+
+/** Stream data older than this is shown as stale, not live; a charger heard more recently is reached over it. */
+export const streamStaleAfterMs = 15 * 60_000;
+
+/** How long after a BootNotification an Available that contradicts the wanted availability is held back. */
+export const availabilityBlipWindowMs = 60_000;
+export const defaultAvailabilityHoldMs = 5_000;
+
+/** Room for the host to carry an ordered CALL and record its answer before the model gives up on it. */
+export const outgoingCallSlackMs = 15_000;

@@ -1,13 +1,19 @@
-import type { CallOutcome, Outgoing } from '@fleetwire/contracts';
-import { commandSettled } from './handlers/central-commands.ts';
+import type { CallOutcome } from '@fleetwire/contracts';
+import { blipTimer, heldTooLong } from './handlers/availability.ts';
+import { callTimer, orderCall } from './handlers/calls.ts';
+import { commandSettled, outgoingCallExpired, requestCall } from './handlers/central-commands.ts';
+import { currentLimitEnded, currentLimitTimer, requestCurrentLimit } from './handlers/current-limit.ts';
 import { commandResponse, commandTimedOut, requestCommand } from './handlers/easee-commands.ts';
 import { answer } from './handlers/index.ts';
+import { showStatus } from './handlers/status.ts';
 import { channelsDisagree, observation } from './handlers/stream.ts';
 import {
   type ChargerContext,
   type ChargerEvent,
   type ChargerInput,
   disagreementAfterMs,
+  type EmittedEvent,
+  easeeHeartbeatS,
   type StreamState,
   silenceFactor,
 } from './model.ts';
@@ -43,6 +49,7 @@ export function initialContext(input: ChargerInput): ChargerContext {
     eventSeq: 0,
     stream: initialStreamState,
     ...initialCommandState,
+    ...initialDecisionState,
   };
 }
 
@@ -55,9 +62,19 @@ export const initialCommandState = {
   recentTransactions: [],
 } satisfies Partial<ChargerContext>;
 
+/** The parts that came with decisions inside the mailbox (machine version 3). */
+export const initialDecisionState = {
+  rules: { easee: true, txProfile: false },
+  outgoingCalls: {},
+  configuration: {},
+  availability: { wanted: {}, held: {} },
+  dynamicCurrent: null,
+  dynamicCurrentKey: null,
+} satisfies Partial<ChargerContext>;
+
 export interface Reduced {
   readonly context: ChargerContext;
-  readonly events: readonly Outgoing[];
+  readonly events: readonly EmittedEvent[];
 }
 
 function withDeadline(context: ChargerContext, name: string, deadline: number | undefined): ChargerContext {
@@ -68,8 +85,10 @@ function withDeadline(context: ChargerContext, name: string, deadline: number | 
   return { ...context, deadlines };
 }
 
+/** Easee heartbeats about every three minutes whatever HeartbeatInterval says, so silence is judged from that. */
 function silenceDeadline(context: ChargerContext, seenAt: number): number {
-  return seenAt + silenceFactor * context.heartbeatIntervalS * 1000;
+  const cadenceS = context.rules.easee ? easeeHeartbeatS : context.heartbeatIntervalS;
+  return seenAt + silenceFactor * cadenceS * 1000;
 }
 
 /**
@@ -115,10 +134,21 @@ function reduceCall(context: ChargerContext, call: Extract<ChargerEvent, { type:
   return { context: reduction.seal(next), events: reduction.events };
 }
 
-function reduceStream(
-  context: ChargerContext,
-  event: Extract<ChargerEvent, { type: 'STREAM_OBSERVATION' | 'STREAM_COMMAND_RESPONSE' | 'EASEE_COMMAND_REQUESTED' }>,
-): Reduced {
+type Decision = Extract<
+  ChargerEvent,
+  {
+    type:
+      | 'STREAM_OBSERVATION'
+      | 'STREAM_COMMAND_RESPONSE'
+      | 'EASEE_COMMAND_REQUESTED'
+      | 'CS_CALL_REQUESTED'
+      | 'CS_CALL_SETTLED'
+      | 'CURRENT_LIMIT_REQUESTED';
+  }
+>;
+
+/** Inputs other than a charger's CALL: a failure drops the input with an alert, the actor goes on. */
+function reduceOther(context: ChargerContext, event: Decision): Reduced {
   const reduction = new Reduction(context, event.at);
   let next: ChargerContext;
   try {
@@ -131,6 +161,15 @@ function reduceStream(
         break;
       case 'EASEE_COMMAND_REQUESTED':
         next = requestCommand(context, event, reduction);
+        break;
+      case 'CS_CALL_REQUESTED':
+        next = requestCall(context, event, reduction);
+        break;
+      case 'CS_CALL_SETTLED':
+        next = commandSettled(context, event, reduction);
+        break;
+      case 'CURRENT_LIMIT_REQUESTED':
+        next = requestCurrentLimit(context, event, reduction);
         break;
     }
   } catch (error) {
@@ -159,6 +198,30 @@ function reduceTimer(context: ChargerContext, event: Extract<ChargerEvent, { typ
     next = { ...next, stream: { ...next.stream, disagreementAlerted: true } };
   } else if (event.name.startsWith('cmd:')) {
     next = commandTimedOut(next, event.name.slice(4), reduction);
+  } else if (event.name.startsWith(callTimer(''))) {
+    next = outgoingCallExpired(next, event.name.slice(callTimer('').length), reduction);
+  } else if (event.name.startsWith(blipTimer(''))) {
+    next = heldTooLong(
+      next,
+      event.name.slice(blipTimer('').length),
+      reduction,
+      (held, state) => showStatus(held, Number(event.name.slice(blipTimer('').length)), state, reduction),
+      (shown, connectorId) =>
+        orderCall(
+          shown,
+          {
+            requestId: `availability:${connectorId}:${event.at}`,
+            action: 'ChangeAvailability',
+            payload: { connectorId, type: 'Inoperative' },
+            timeoutMs: 30_000,
+            origin: 'availability',
+            reservedWrite: false,
+          },
+          reduction,
+        ),
+    );
+  } else if (event.name === currentLimitTimer) {
+    next = currentLimitEnded(next, reduction);
   }
   return { context: reduction.seal(next), events: reduction.events };
 }
@@ -189,7 +252,10 @@ function applyInput(context: ChargerContext, event: ChargerEvent): Reduced {
     case 'STREAM_OBSERVATION':
     case 'STREAM_COMMAND_RESPONSE':
     case 'EASEE_COMMAND_REQUESTED':
-      return reduceStream(context, event);
+    case 'CS_CALL_REQUESTED':
+    case 'CS_CALL_SETTLED':
+    case 'CURRENT_LIMIT_REQUESTED':
+      return reduceOther(context, event);
     case 'TIMER':
       return reduceTimer(context, event);
     case 'CALL':
@@ -201,6 +267,7 @@ function applyInput(context: ChargerContext, event: ChargerEvent): Reduced {
       const next = withDeadline(
         {
           ...context,
+          ...(event.rules === undefined ? {} : { rules: event.rules }),
           latestConnectAt: event.connectedAt,
           session: {
             id: event.sessionId,
@@ -211,7 +278,7 @@ function applyInput(context: ChargerContext, event: ChargerEvent): Reduced {
           lastSeenAt: event.at,
         },
         'silence',
-        silenceDeadline(context, event.at),
+        silenceDeadline(event.rules === undefined ? context : { ...context, rules: event.rules }, event.at),
       );
       return { context: reduction.seal(next), events: reduction.events };
     }
@@ -226,10 +293,6 @@ function applyInput(context: ChargerContext, event: ChargerEvent): Reduced {
       });
       const next = withDeadline({ ...context, session: null }, 'silence', undefined);
       return { context: reduction.seal(next), events: reduction.events };
-    }
-    case 'CS_CALL_SETTLED': {
-      const reduction = new Reduction(context, event.at);
-      return { context: reduction.seal(commandSettled(context, event, reduction)), events: reduction.events };
     }
   }
 }

@@ -1,9 +1,12 @@
-import type { FleetEventType, OutboundCommand, Outgoing } from '@fleetwire/contracts';
-import type { ChargerContext } from './model.ts';
+import type { FleetEventType, OutboundCommand } from '@fleetwire/contracts';
+import type { ChargerContext, EmittedEvent, OcppCallOrder } from './model.ts';
 
-/** Collects the fleet events one input produces, numbering them from the charger's event sequence. */
+/**
+ * Collects what one input produces — fleet events (numbered from the charger's event sequence), Easee commands and
+ * orders to send central-system CALLs — in the order it produced them.
+ */
 export class Reduction {
-  readonly events: Outgoing[] = [];
+  readonly events: EmittedEvent[] = [];
   readonly at: number;
   private readonly serial: string;
   private seq: number;
@@ -24,6 +27,17 @@ export class Reduction {
     this.events.push({
       id: `${this.serial}:${data.ticks}`,
       type: 'easee-command',
+      serial: this.serial,
+      at: this.at,
+      data,
+    });
+  }
+
+  /** A central-system CALL for the host to send; its answer comes back as CS_CALL_SETTLED. */
+  order(data: OcppCallOrder['data']): void {
+    this.events.push({
+      id: `${this.serial}:call:${data.requestId}`,
+      type: 'ocpp-call',
       serial: this.serial,
       at: this.at,
       data,

@@ -252,7 +252,7 @@ describe('robustness', () => {
 describe('time', () => {
   it('keeps the silence deadline as an absolute time and fires only the current one', () => {
     const charger = new ChargerDriver();
-    charger.connect();
+    charger.connect('s1', { easee: false, txProfile: false });
     const firstDeadline = charger.context.deadlines.silence;
     expect(firstDeadline).toBe(charger.now + 3 * 300 * 1000);
     charger.advance(60_000);
@@ -264,6 +264,14 @@ describe('time', () => {
     charger.send({ type: 'TIMER', at: deadline, name: 'silence', deadline });
     expect(charger.eventsOf('alert')[0]?.data).toMatchObject({ kind: 'charger-silent' });
     expect(charger.context.deadlines.silence).toBeUndefined();
+  });
+
+  it("judges an Easee's silence from its own three-minute heartbeat, whatever HeartbeatInterval says", () => {
+    const charger = new ChargerDriver();
+    charger.connect();
+    charger.call('Heartbeat', {});
+    // The configured interval is 300 s; an Easee heartbeats every ~180 s regardless, so silence is 3 × 180 s.
+    expect(charger.context.deadlines.silence).toBe(charger.now + 3 * 180 * 1000);
   });
 
   it('survives persist and restore with its deadlines, like a hand-over to another worker', () => {

@@ -1,9 +1,11 @@
-import type { CallOutcome, FleetEvent, Outgoing } from '@fleetwire/contracts';
+import type { CallOutcome, FleetEvent } from '@fleetwire/contracts';
 import { type Actor, createActor } from 'xstate';
 import {
   type CallLookups,
   type ChargerEvent,
   chargerMachine,
+  type EmittedEvent,
+  type OcppCallOrder,
   persistedChargerSnapshot,
   planCall,
 } from '../src/index.ts';
@@ -14,7 +16,7 @@ import {
  */
 export class ChargerDriver {
   now = Date.parse('2026-11-22T10:00:00.000Z');
-  readonly events: Outgoing[] = [];
+  readonly events: EmittedEvent[] = [];
   readonly idTags = new Map<string, CallLookups['idTagInfo']>([['TAG-OK', { status: 'Accepted' }]]);
   nextTransactionId = 100;
   actor: Actor<typeof chargerMachine>;
@@ -47,9 +49,16 @@ export class ChargerDriver {
     this.actor.send(event);
   }
 
-  connect(sessionId = 's1'): void {
+  connect(sessionId = 's1', rules?: { easee: boolean; txProfile: boolean }): void {
     this.sessionId = sessionId;
-    this.send({ type: 'SESSION_OPENED', at: this.now, connectedAt: this.now, sessionId, edgeId: 'edge-1' });
+    this.send({
+      type: 'SESSION_OPENED',
+      at: this.now,
+      connectedAt: this.now,
+      sessionId,
+      edgeId: 'edge-1',
+      ...(rules === undefined ? {} : { rules }),
+    });
   }
 
   call(action: string, payload: unknown, messageId = `m${++this.messageSeq}`): CallOutcome {
@@ -72,6 +81,43 @@ export class ChargerDriver {
     const persisted = JSON.parse(JSON.stringify(persistedChargerSnapshot(this.actor.getSnapshot())));
     this.actor.stop();
     this.actor = this.start(persisted);
+  }
+
+  /** An operator's central-system CALL, as the worker hands it to the model; the orders it produced. */
+  request(
+    action: string,
+    payload: unknown,
+    options: { requestId?: string; rules?: { easee: boolean; txProfile: boolean }; convertToAmps?: boolean } = {},
+  ): string {
+    const requestId = options.requestId ?? `r${++this.messageSeq}`;
+    this.send({
+      type: 'CS_CALL_REQUESTED',
+      at: this.now,
+      requestId,
+      action,
+      payload,
+      rules: options.rules ?? { easee: true, txProfile: false },
+      timeoutMs: 30_000,
+      ...(options.convertToAmps === undefined ? {} : { convertToAmps: options.convertToAmps }),
+    });
+    return requestId;
+  }
+
+  /** The charger's answer to an ordered CALL. */
+  answer(requestId: string, response: unknown): void {
+    this.send({ type: 'CS_CALL_SETTLED', at: this.now, requestId, outcome: { ok: true, response } });
+  }
+
+  /** The central-system CALLs the model ordered the host to send. */
+  orders(): OcppCallOrder[] {
+    return this.events.filter((event): event is OcppCallOrder => event.type === 'ocpp-call');
+  }
+
+  /** How an operator's request ended, as the `command` event says. */
+  outcomeOf(requestId: string): Record<string, unknown> | undefined {
+    return this.eventsOf('command').find((event) => event.data.requestId === requestId)?.data.outcome as
+      | Record<string, unknown>
+      | undefined;
   }
 
   eventsOf(type: FleetEvent['type']): FleetEvent[] {

@@ -6,6 +6,8 @@ export interface EaseeStreamConfig {
   readonly queue: string;
   readonly exchange: string;
   readonly originApplication: string;
+  /** ContentType of published commands: Easee's own client sends application/json; its page's example text/plain. */
+  readonly contentType: string;
 }
 
 export interface Config {
@@ -37,6 +39,8 @@ export interface Config {
   readonly easeeCommandAttempts: number;
   /** Answer RFID tokens read by Easee chargers (observation 128) from Fleetwire's id tags. */
   readonly easeeRfidAuthorization: boolean;
+  /** After a boot, an Available that contradicts the wanted availability is held back this long (Easee's blip). */
+  readonly availabilityHoldMs: number;
   /** Stable identity of this process in a cluster (a StatefulSet pod name); generated when absent. */
   readonly instanceId: string | undefined;
   /** A worker that stops renewing a shard lease loses the shard after this long. */
@@ -95,6 +99,16 @@ function url(env: Env, name: string, protocols: readonly string[]): string | und
   return raw;
 }
 
+const contentTypes = ['application/json', 'text/plain'];
+
+function contentType(env: Env): string {
+  const value = text(env, 'EASEE_CONTENT_TYPE') ?? 'application/json';
+  if (!contentTypes.includes(value)) {
+    throw new ConfigError('EASEE_CONTENT_TYPE', `expected one of ${contentTypes.join(', ')}, got '${value}'`);
+  }
+  return value;
+}
+
 function easeeStream(env: Env): EaseeStreamConfig | undefined {
   const amqpUrl = url(env, 'EASEE_AMQP_URL', ['amqp:', 'amqps:']);
   if (amqpUrl === undefined) return undefined;
@@ -108,6 +122,7 @@ function easeeStream(env: Env): EaseeStreamConfig | undefined {
     queue: required('EASEE_QUEUE'),
     exchange: required('EASEE_EXCHANGE'),
     originApplication: required('EASEE_ORIGIN_APPLICATION'),
+    contentType: contentType(env),
   };
 }
 
@@ -170,6 +185,7 @@ export function loadConfig(env: Env = process.env): Config {
     easeeCommandTimeoutMs: integer(env, 'EASEE_COMMAND_TIMEOUT_S', 60, 1, 3_600) * 1000,
     easeeCommandAttempts: integer(env, 'EASEE_COMMAND_ATTEMPTS', 3, 1, 10),
     easeeRfidAuthorization: boolean(env, 'EASEE_RFID_AUTHORIZATION', false),
+    availabilityHoldMs: integer(env, 'AVAILABILITY_HOLD_S', 5, 0, 300) * 1000,
     instanceId,
     shardLeaseTtlS: integer(env, 'SHARD_LEASE_TTL_S', 15, 2, 600),
     logLevel,

@@ -84,7 +84,8 @@ export type FleetEventType =
   | 'stream-session-started'
   | 'stream-session-stopped'
   | 'audit'
-  | 'alert';
+  | 'alert'
+  | 'current-limit';
 
 /**
  * Something that happened to a charger. `id` is `<serial>:<seq>` with seq counting per charger, so a

@@ -1,6 +1,6 @@
 import type { StreamMessage } from '@fleetwire/easee';
 import type { ErrorCode, Violation } from '@fleetwire/ocpp';
-import type { OutboundCommand } from './domain.ts';
+import type { ChargerRegistration, OutboundCommand } from './domain.ts';
 
 /** edge → worker, `fw.cp.<shard>.<serial>.call`: a CALL the charger sent. */
 export interface ChargerCallRequest {
@@ -29,6 +29,8 @@ export interface ChargerSessionEvent {
   readonly at: number;
   readonly remoteAddress?: string;
   readonly closeCode?: number;
+  /** The registration's rules, read when the edge admitted the connection (connected only). */
+  readonly rules?: CommandRuleSettings;
 }
 
 /** worker → edge, `fw.edge.<serial>.call`: a central-system CALL for the charger on that socket. */
@@ -60,10 +62,17 @@ export interface CommandRuleSettings {
   readonly txProfile: boolean;
 }
 
+/** The Easee rules apply unless the charger's registration turns them off. */
+export function ruleSettingsOf(registration: ChargerRegistration | undefined): CommandRuleSettings {
+  return { easee: registration?.rules?.easee ?? true, txProfile: registration?.rules?.txProfile ?? false };
+}
+
 export type ApiRequest =
   | { readonly op: 'state' }
   | {
       readonly op: 'ocpp';
+      /** Made by the API: a request retried across a hand-over keeps it, so it is decided and sent only once. */
+      readonly requestId?: string;
       readonly action: string;
       readonly payload: unknown;
       readonly timeoutMs: number;
@@ -74,6 +83,7 @@ export type ApiRequest =
   | { readonly op: 'command'; readonly requestId: string }
   | {
       readonly op: 'current-limit';
+      readonly requestId?: string;
       readonly amps: number;
       readonly ttlMinutes: number;
       readonly rules: CommandRuleSettings;
@@ -95,12 +105,18 @@ export type ApiRequest =
     }
   | {
       readonly op: 'easee';
+      readonly requestId?: string;
       readonly name: string;
       readonly args: Readonly<Record<string, unknown>>;
       /** How long to wait for the command response before answering 202 with the request id. */
       readonly waitMs: number;
     }
-  | { readonly op: 'easee-command'; readonly requestId: string };
+  | { readonly op: 'easee-command'; readonly requestId: string }
+  /**
+   * worker → worker: the answer to a CALL the previous owner of the charger's shard sent, for the owner that now
+   * holds the decision (the charger model's CS_CALL_SETTLED input).
+   */
+  | { readonly op: 'call-settled'; readonly settled: unknown };
 
 export type ApiReply =
   | { readonly ok: true; readonly body: unknown }

@@ -179,7 +179,7 @@ export class EaseeBridge {
         Buffer.from(JSON.stringify(command.data.body)),
         {
           headers: { OriginApplication: stream.originApplication },
-          contentType: 'application/json',
+          contentType: stream.contentType,
           deliveryMode: 2,
           mandatory: true,
           messageId: command.id,

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { CallOutcome, ChargerCallRequest, EdgeCallOutcome, EdgeCallRequest } from '@fleetwire/contracts';
+import type {
+  CallOutcome,
+  ChargerCallRequest,
+  CommandRuleSettings,
+  EdgeCallOutcome,
+  EdgeCallRequest,
+} from '@fleetwire/contracts';
 import {
   type CallFrame,
   type ErrorCode,
@@ -28,6 +34,8 @@ export interface ConnectionIdentity {
   readonly edgeId: string;
   readonly authenticated: boolean;
   readonly remoteAddress: string | undefined;
+  /** The registration's rules, for the charger's model (Easee's heartbeat cadence, its command rules). */
+  readonly rules?: CommandRuleSettings;
 }
 
 export interface ConnectionSettings {
@@ -151,7 +159,7 @@ export class ChargerConnection {
 
   start(onClosed: (connection: ChargerConnection) => void): void {
     this.onClosed = onClosed;
-    const { serial, shard, sessionId, edgeId, remoteAddress } = this.identity;
+    const { serial, shard, sessionId, edgeId, remoteAddress, rules } = this.identity;
     this.ready = this.worker
       .session(
         shard,
@@ -162,6 +170,7 @@ export class ChargerConnection {
           edgeId,
           at: this.openedAt,
           ...(remoteAddress === undefined ? {} : { remoteAddress }),
+          ...(rules === undefined ? {} : { rules }),
         },
         Date.now() + this.settings.callTimeoutMs,
         () => this.socketClosed,

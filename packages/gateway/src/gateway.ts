@@ -4,10 +4,12 @@ import type { Duplex } from 'node:stream';
 import { hashPassword, parseBasicAuth, VerifiedCredentials } from '@fleetwire/auth';
 import type { Bus, Subscription } from '@fleetwire/bus';
 import {
+  type CommandRuleSettings,
   type EdgeCallOutcome,
   type EdgeCallRequest,
   type EvictNotice,
   isValidSerial,
+  ruleSettingsOf,
   subjects,
 } from '@fleetwire/contracts';
 import { shardOf } from '@fleetwire/sharding';
@@ -36,7 +38,7 @@ export interface GatewayOptions {
 }
 
 type Admission =
-  | { readonly ok: true; readonly authenticated: boolean }
+  | { readonly ok: true; readonly authenticated: boolean; readonly rules?: CommandRuleSettings }
   | { readonly ok: false; readonly status: number; readonly reason: string; readonly headers?: Record<string, string> };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -187,10 +189,10 @@ export class OcppGateway {
       return this.refuse(socket, admission.status, admission.reason, admission.headers);
     }
     if (this.draining || socket.destroyed) return this.refuse(socket, 503, 'shutting down; reconnect');
-    const { authenticated } = admission;
+    const { authenticated, rules } = admission;
     // The WebSocket handles socket errors from here on; the handshake's listener must not keep the request alive.
     socket.off('error', this.onHandshakeError);
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request, serial, authenticated));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request, serial, authenticated, rules));
   }
 
   private async admit(request: IncomingMessage, serial: string): Promise<Admission> {
@@ -212,7 +214,7 @@ export class OcppGateway {
         autoRegistered: true,
       });
       this.log.info({ serial }, 'unknown charge point registered (FLEETWIRE_AUTO_REGISTER)');
-      return { ok: true, authenticated: credentials !== undefined };
+      return { ok: true, authenticated: credentials !== undefined, rules: ruleSettingsOf(undefined) };
     }
     if (registration.passwordHash === undefined) {
       const existing = this.connections.get(serial);
@@ -220,7 +222,7 @@ export class OcppGateway {
       if (existing !== undefined && Date.now() - existing.lastActivity < 2 * this.settings.pingIntervalS * 1000) {
         return { ok: false, status: 409, reason: `${serial} is connected; unauthenticated take-over refused` };
       }
-      return { ok: true, authenticated: false };
+      return { ok: true, authenticated: false, rules: ruleSettingsOf(registration) };
     }
     const challenge = { 'WWW-Authenticate': 'Basic realm="fleetwire", charset="UTF-8"' };
     if (this.loginFailures.blocked(serial)) {
@@ -239,10 +241,16 @@ export class OcppGateway {
       this.loginFailures.record(serial);
       return { ok: false, status: 401, reason: 'wrong charge point identity or password', headers: challenge };
     }
-    return { ok: true, authenticated: true };
+    return { ok: true, authenticated: true, rules: ruleSettingsOf(registration) };
   }
 
-  private accept(ws: WebSocket, request: IncomingMessage, serial: string, authenticated: boolean): void {
+  private accept(
+    ws: WebSocket,
+    request: IncomingMessage,
+    serial: string,
+    authenticated: boolean,
+    rules: CommandRuleSettings | undefined,
+  ): void {
     if (ws.protocol !== ocppSubprotocol) {
       this.log.info({ serial, offered: request.headers['sec-websocket-protocol'] }, 'no ocpp1.6 subprotocol; closing');
       ws.close(1002, 'subprotocol ocpp1.6 required');
@@ -267,6 +275,7 @@ export class OcppGateway {
         edgeId,
         authenticated,
         remoteAddress: request.socket.remoteAddress,
+        ...(rules === undefined ? {} : { rules }),
       },
       this.settings,
       this.worker,

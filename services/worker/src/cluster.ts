@@ -47,6 +47,7 @@ export async function startClusterWorker(
     streams: new JetStreamShardStreams(bus.connection),
     commands: new JetStreamCommandSink(bus.connection),
     authorizeStreamTokens: config.easeeRfidAuthorization,
+    availabilityHoldMs: config.availabilityHoldMs,
     easeeCommands: {
       responseTimeoutMs: config.easeeCommandTimeoutMs,
       maxAttempts: config.easeeCommandAttempts,

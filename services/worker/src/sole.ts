@@ -34,6 +34,7 @@ export async function startSoleWorker(deps: WorkerDependencies): Promise<Running
     logger: deps.logger.child({ component: 'actor-host' }),
     ...(deps.easee === undefined ? {} : { streams: deps.easee.streams, commands: deps.easee.commands }),
     authorizeStreamTokens: deps.config.easeeRfidAuthorization,
+    availabilityHoldMs: deps.config.availabilityHoldMs,
     easeeCommands: {
       responseTimeoutMs: deps.config.easeeCommandTimeoutMs,
       maxAttempts: deps.config.easeeCommandAttempts,

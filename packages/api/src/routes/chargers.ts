@@ -1,11 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { hashPassword } from '@fleetwire/auth';
-import { type ChargerRegistration, isValidSerial } from '@fleetwire/contracts';
+import { type ChargerRegistration, isValidSerial, ruleSettingsOf } from '@fleetwire/contracts';
 import type { ListedCharger } from '@fleetwire/store';
 import type { FastifyInstance } from 'fastify';
 import type { ApiOptions } from '../context.ts';
 import { readImportRows } from '../csv.ts';
 import { anyObject, errorBody, pageOf, registrationBody, registrationView, serialParam } from '../schemas.ts';
-import { askWorker, replyWith, ruleSettings } from '../worker-requests.ts';
+import { askWorker, replyWith } from '../worker-requests.ts';
 
 interface SerialParams {
   serial: string;
@@ -252,9 +253,10 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
         serial,
         {
           op: 'current-limit',
+          requestId: randomUUID(),
           amps: request.body.amps,
           ttlMinutes: request.body.ttlMinutes,
-          rules: ruleSettings(registration),
+          rules: ruleSettingsOf(registration),
           timeoutMs: options.callTimeoutMs,
           waitMs: request.query.waitMs,
         },
@@ -304,7 +306,7 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
         options.bus,
         options.shardCount,
         serial,
-        { op: 'local-list', entries, timeoutMs: options.callTimeoutMs, rules: ruleSettings(registration) },
+        { op: 'local-list', entries, timeoutMs: options.callTimeoutMs, rules: ruleSettingsOf(registration) },
         2 * options.callTimeoutMs + 10_000,
       );
       return replyWith(reply, answer);

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { ruleSettingsOf } from '@fleetwire/contracts';
 import { centralSystemInitiated, isCentralSystemAction, validateRequest } from '@fleetwire/ocpp';
 import type { FastifyInstance } from 'fastify';
 import type { ApiOptions } from '../context.ts';
 import { anyObject, errorBody, serialParam } from '../schemas.ts';
-import { askWorker, replyWith, ruleSettings } from '../worker-requests.ts';
+import { askWorker, replyWith } from '../worker-requests.ts';
 
 interface CommandParams {
   serial: string;
@@ -70,10 +72,12 @@ export function commandRoutes(app: FastifyInstance, options: ApiOptions): void {
         serial,
         {
           op: 'ocpp',
+          // Made here, so that a retry of this request on the shard's next owner is recognised and not sent again.
+          requestId: randomUUID(),
           action,
           payload: request.body,
           timeoutMs,
-          rules: ruleSettings(registration),
+          rules: ruleSettingsOf(registration),
           convertToAmps: request.query.convert === 'A',
         },
         timeoutMs + 5_000,

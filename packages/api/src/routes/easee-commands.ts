@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { commandCatalog } from '@fleetwire/easee';
 import type { FastifyInstance } from 'fastify';
 import type { ApiOptions } from '../context.ts';
@@ -59,7 +60,7 @@ export function easeeCommandRoutes(app: FastifyInstance, options: ApiOptions): v
         options.bus,
         options.shardCount,
         serial,
-        { op: 'easee', name: command, args: request.body ?? {}, waitMs },
+        { op: 'easee', requestId: randomUUID(), name: command, args: request.body ?? {}, waitMs },
         waitMs + 10_000,
       );
       request.log.info({ serial, command, ok: answer.ok }, 'Easee command');

@@ -1,9 +1,11 @@
-import type { IdTagInfo } from '@fleetwire/contracts';
+import { asString, fieldOf } from '../lenient.ts';
 import type { CallLookups, ChargerContext } from '../model.ts';
 import type { Answer } from '../reduction.ts';
+import { idTagInfoOf } from './configuration.ts';
 
-const unknownTag: IdTagInfo = { status: 'Invalid' };
-
-export function authorize(context: ChargerContext, lookups: CallLookups): Answer {
-  return { context, response: { idTagInfo: lookups.idTagInfo ?? unknownTag } };
+export function authorize(context: ChargerContext, payload: unknown, lookups: CallLookups): Answer {
+  return {
+    context,
+    response: { idTagInfo: idTagInfoOf(context, asString(fieldOf(payload, 'idTag')), lookups.idTagInfo) },
+  };
 }

@@ -1,6 +1,7 @@
 import { asString, fieldOf } from '../lenient.ts';
 import type { BootInfo, CallLookups, ChargerContext } from '../model.ts';
 import { type Answer, isoTime, type Reduction } from '../reduction.ts';
+import { reapplyCurrentLimit } from './current-limit.ts';
 
 const bootFields = [
   'chargePointVendor',
@@ -27,8 +28,14 @@ export function bootNotification(
   }
   const interval = lookups.heartbeatIntervalS;
   reduction.emit('boot', { ...boot, heartbeatIntervalS: interval });
+  // A boot is a reboot of the charger, which resets its dynamic current.
+  const booted = reapplyCurrentLimit(
+    { ...context, boot: boot as unknown as BootInfo, heartbeatIntervalS: interval },
+    'reboot',
+    reduction,
+  );
   return {
-    context: { ...context, boot: boot as unknown as BootInfo, heartbeatIntervalS: interval },
+    context: booted,
     response: { status: 'Accepted', currentTime: isoTime(reduction.at), interval },
   };
 }

@@ -10,7 +10,7 @@ type CallEvent = Extract<ChargerEvent, { type: 'CALL' }>;
 type Handler = (context: ChargerContext, call: CallEvent, reduction: Reduction) => Answer;
 
 const handlers: Record<string, Handler> = {
-  Authorize: (context, call) => authorize(context, call.lookups),
+  Authorize: (context, call) => authorize(context, call.payload, call.lookups),
   BootNotification: (context, call, reduction) => bootNotification(context, call.payload, call.lookups, reduction),
   DataTransfer: (context, call, reduction) => dataTransfer(context, call.payload, reduction),
   DiagnosticsStatusNotification: (context, call, reduction) => diagnosticsStatus(context, call.payload, reduction),
@@ -23,7 +23,7 @@ const handlers: Record<string, Handler> = {
   SignedFirmwareStatusNotification: (context, call, reduction) => firmwareStatus(context, call.payload, reduction),
   StartTransaction: (context, call, reduction) =>
     startTransaction(context, call.payload, call.violation, call.lookups, reduction),
-  StatusNotification: (context, call, reduction) => statusNotification(context, call.payload, reduction),
+  StatusNotification: (context, call, reduction) => statusNotification(context, call.payload, call.lookups, reduction),
   StopTransaction: (context, call, reduction) =>
     stopTransaction(context, call.payload, call.violation, call.lookups, reduction),
 };

@@ -1,22 +1,20 @@
 import { asInteger, asString, fieldOf } from '../lenient.ts';
-import type { ChargerContext, ConnectorState } from '../model.ts';
+import type { CallLookups, ChargerContext, ConnectorState } from '../model.ts';
 import type { Answer, Reduction } from '../reduction.ts';
+import { hold, releaseHeld, shouldHold } from './availability.ts';
+import { reapplyCurrentLimit } from './current-limit.ts';
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }
 
-export function statusNotification(context: ChargerContext, payload: unknown, reduction: Reduction): Answer {
-  const connectorId = asInteger(fieldOf(payload, 'connectorId')) ?? 0;
-  const next: ConnectorState = {
-    status: asString(fieldOf(payload, 'status')) ?? 'Unknown',
-    errorCode: asString(fieldOf(payload, 'errorCode')) ?? 'NoError',
-    ...optional('info', asString(fieldOf(payload, 'info'))),
-    ...optional('vendorId', asString(fieldOf(payload, 'vendorId'))),
-    ...optional('vendorErrorCode', asString(fieldOf(payload, 'vendorErrorCode'))),
-    ...optional('timestamp', asString(fieldOf(payload, 'timestamp'))),
-    updatedAt: reduction.at,
-  };
+/** Takes a connector's status into the model, with a `status` event when something an operator sees changed. */
+export function showStatus(
+  context: ChargerContext,
+  connectorId: number,
+  next: ConnectorState,
+  reduction: Reduction,
+): ChargerContext {
   const previous = context.connectors[connectorId];
   const changed =
     previous === undefined ||
@@ -27,8 +25,33 @@ export function statusNotification(context: ChargerContext, payload: unknown, re
   if (changed) {
     reduction.emit('status', { connectorId, ...next, previousStatus: previous?.status ?? null, source: 'ocpp' });
   }
-  return {
-    context: { ...context, connectors: { ...context.connectors, [connectorId]: next } },
-    response: {},
+  let shown: ChargerContext = { ...context, connectors: { ...context.connectors, [connectorId]: next } };
+  // A car plugged in: Easee has reset its dynamic current.
+  if (connectorId === 1 && previous?.status === 'Available' && next.status === 'Preparing') {
+    shown = reapplyCurrentLimit(shown, 'plug-in', reduction);
+  }
+  return shown;
+}
+
+export function statusNotification(
+  context: ChargerContext,
+  payload: unknown,
+  lookups: CallLookups,
+  reduction: Reduction,
+): Answer {
+  const connectorId = asInteger(fieldOf(payload, 'connectorId')) ?? 0;
+  const next: ConnectorState = {
+    status: asString(fieldOf(payload, 'status')) ?? 'Unknown',
+    errorCode: asString(fieldOf(payload, 'errorCode')) ?? 'NoError',
+    ...optional('info', asString(fieldOf(payload, 'info'))),
+    ...optional('vendorId', asString(fieldOf(payload, 'vendorId'))),
+    ...optional('vendorErrorCode', asString(fieldOf(payload, 'vendorErrorCode'))),
+    ...optional('timestamp', asString(fieldOf(payload, 'timestamp'))),
+    updatedAt: reduction.at,
   };
+  const key = String(connectorId);
+  if (shouldHold(context, connectorId, next, reduction.at)) {
+    return { context: hold(context, key, next, lookups.availabilityHoldMs, reduction.at), response: {} };
+  }
+  return { context: showStatus(releaseHeld(context, key), connectorId, next, reduction), response: {} };
 }

@@ -11,7 +11,8 @@ import {
 import type { ChargerContext, ChargerEvent, StreamState } from '../model.ts';
 import type { Reduction } from '../reduction.ts';
 import { linkSessionToTransactions } from './correlation.ts';
-import { requestCommand } from './easee-commands.ts';
+import { reapplyCurrentLimit } from './current-limit.ts';
+import { confirmedByObservation, requestCommand } from './easee-commands.ts';
 
 const rememberedSessions = 10;
 /** AuthorizeCharging status Easee's own cloud uses to accept a token (reference/easee.md §3.1). */
@@ -105,10 +106,17 @@ export function observation(
       },
     },
   };
+  next = confirmedByObservation(next, input.observationId, input.value, reduction);
   switch (input.observationId) {
     case ObservationId.ChargerOpMode:
-      if (typeof input.value === 'number' && input.value !== known?.value)
+      if (typeof input.value === 'number' && input.value !== known?.value) {
         next = onOpMode(next, input.value, reduction);
+        // A car plugged in: Easee has reset its dynamic current.
+        if (known?.value === OpMode.Disconnected) next = reapplyCurrentLimit(next, 'plug-in', reduction);
+      }
+      break;
+    case ObservationId.RebootReason:
+      next = reapplyCurrentLimit(next, 'reboot', reduction);
       break;
     case ObservationId.ChargingSessionStart: {
       const session = readStreamSession(input.value);

@@ -1,14 +1,14 @@
-import type { IdTagInfo, TransactionRecord } from '@fleetwire/contracts';
+import type { TransactionRecord } from '@fleetwire/contracts';
 import type { Violation } from '@fleetwire/ocpp';
 import { asInteger, asNumber, asString, fieldOf } from '../lenient.ts';
 import { latestTotals, normalizeMeterValues } from '../meter.ts';
 import type { CallLookups, ChargerContext } from '../model.ts';
 import { type Answer, isoTime, type Reduction } from '../reduction.ts';
+import { idTagInfoOf } from './configuration.ts';
 import { correlateRemoteStart, linkedRecord } from './correlation.ts';
 
 const rememberedStarts = 8;
 const rememberedStops = 8;
-const unknownTag: IdTagInfo = { status: 'Invalid' };
 
 /**
  * SteVe's idempotency key for a StartTransaction: a charger that lost our answer sends the same connector,
@@ -44,7 +44,7 @@ export function startTransaction(
   lookups: CallLookups,
   reduction: Reduction,
 ): Answer {
-  const idTagInfo = lookups.idTagInfo ?? unknownTag;
+  const idTagInfo = idTagInfoOf(context, asString(fieldOf(payload, 'idTag')), lookups.idTagInfo);
   const retried = retriedStartId(context, payload);
   if (retried !== undefined) return { context, response: { transactionId: retried, idTagInfo } };
 
@@ -118,7 +118,7 @@ export function stopTransaction(
   const transactionId = asInteger(fieldOf(payload, 'transactionId'));
   const stopIdTag = asString(fieldOf(payload, 'idTag'));
   // OCPP 1.6 §4.10: the central system shall answer, whatever it thinks of the content.
-  const response = stopIdTag === undefined ? {} : { idTagInfo: lookups.idTagInfo ?? unknownTag };
+  const response = stopIdTag === undefined ? {} : { idTagInfo: idTagInfoOf(context, stopIdTag, lookups.idTagInfo) };
   if (transactionId !== undefined && context.recentStops.includes(transactionId)) return { context, response };
 
   const meterStop = asNumber(fieldOf(payload, 'meterStop'));

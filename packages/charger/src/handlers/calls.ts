@@ -1,0 +1,117 @@
+import { type ChargerFacts, easeeBudget, fullBudget, spendWrite } from '@fleetwire/command-rules';
+import { redacted } from '@fleetwire/redaction';
+import {
+  type CallOrigin,
+  type CentralCommand,
+  type CentralOutcome,
+  type ChargerContext,
+  type OutgoingCall,
+  outgoingCallSlackMs,
+} from '../model.ts';
+import type { Reduction } from '../reduction.ts';
+
+const rememberedCommands = 30;
+
+export const callTimer = (requestId: string) => `call:${requestId}`;
+
+const outputPhaseObservation = 110;
+const lineToNeutralVoltage = 194;
+
+/**
+ * What the rules need to know of the charger: its installed profiles, its write budget (writes held by CALLs still
+ * waiting for their answer already taken out), and its phases (the stream's OutputPhase: 10-15 one phase, 20-22 two,
+ * 30 three) and voltage (L1-N), OCPP's defaults (3 phases, 230 V) when the stream has not said.
+ */
+export function chargerFacts(context: ChargerContext, now: number): ChargerFacts {
+  const phase = context.stream.observations[outputPhaseObservation]?.value;
+  const volts = context.stream.observations[lineToNeutralVoltage]?.value;
+  return {
+    installedProfiles: context.smartCharging.installed,
+    writeBudget: context.smartCharging.writeBudget ?? fullBudget(easeeBudget, now),
+    phases: typeof phase === 'number' && phase >= 10 ? Math.floor(phase / 10) : 3,
+    voltage: typeof volts === 'number' && volts > 100 ? volts : 230,
+  };
+}
+
+export function withDeadline(context: ChargerContext, name: string, deadline: number | undefined): ChargerContext {
+  const deadlines = { ...context.deadlines };
+  if (deadline === undefined) delete deadlines[name];
+  else deadlines[name] = deadline;
+  return { ...context, deadlines };
+}
+
+export function remember(context: ChargerContext, command: CentralCommand): ChargerContext {
+  return { ...context, centralCommands: [...context.centralCommands.slice(1 - rememberedCommands), command] };
+}
+
+/** Records a command that ends without reaching the charger, and says so in a `command` event. */
+export function endedUnsent(
+  context: ChargerContext,
+  requestId: string,
+  action: string,
+  request: unknown,
+  outcome: Extract<CentralOutcome, { ok: false }>,
+  reduction: Reduction,
+): ChargerContext {
+  const shown = redacted(request);
+  reduction.emit('command', { channel: 'ocpp', requestId, action, request: shown, outcome });
+  return remember(context, { requestId, action, request: shown, settledAt: reduction.at, outcome });
+}
+
+export interface CallToOrder {
+  readonly requestId: string;
+  readonly action: string;
+  readonly payload: unknown;
+  readonly timeoutMs: number;
+  readonly origin: CallOrigin;
+  readonly reservedWrite: boolean;
+}
+
+/**
+ * Orders a CALL the rules allowed: a write is taken from the budget now (so that no later decision can spend it
+ * too), the call is remembered until its answer, and the host is told to send it to the charger's edge.
+ */
+export function orderCall(context: ChargerContext, call: CallToOrder, reduction: Reduction): ChargerContext {
+  const edgeId = context.session?.edgeId;
+  if (edgeId === undefined) {
+    return endedUnsent(
+      context,
+      call.requestId,
+      call.action,
+      call.payload,
+      { ok: false, error: 'not-connected', description: `${context.serial} is not connected` },
+      reduction,
+    );
+  }
+  const pending: OutgoingCall = {
+    requestId: call.requestId,
+    action: call.action,
+    request: redacted(call.payload),
+    reservedWrite: call.reservedWrite,
+    origin: call.origin,
+    requestedAt: reduction.at,
+  };
+  const { smartCharging } = context;
+  const next: ChargerContext = {
+    ...context,
+    outgoingCalls: { ...context.outgoingCalls, [call.requestId]: pending },
+    smartCharging: call.reservedWrite
+      ? {
+          ...smartCharging,
+          writeBudget: spendWrite(
+            smartCharging.writeBudget ?? fullBudget(easeeBudget, reduction.at),
+            easeeBudget,
+            reduction.at,
+          ),
+        }
+      : smartCharging,
+  };
+  reduction.order({
+    requestId: call.requestId,
+    action: call.action,
+    payload: call.payload,
+    edgeId,
+    timeoutMs: call.timeoutMs,
+  });
+  return withDeadline(next, callTimer(call.requestId), reduction.at + call.timeoutMs + outgoingCallSlackMs);
+}

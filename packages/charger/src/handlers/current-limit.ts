@@ -1,0 +1,326 @@
+import { checkCommand } from '@fleetwire/command-rules';
+import { chargePointMaxAt } from '@fleetwire/smart-charging';
+import { asString, fieldOf } from '../lenient.ts';
+import {
+  type ChargerContext,
+  type ChargerEvent,
+  type DynamicCurrent,
+  type OutgoingCall,
+  streamStaleAfterMs,
+} from '../model.ts';
+import type { Reduction } from '../reduction.ts';
+import { chargerFacts, orderCall, withDeadline } from './calls.ts';
+import { requestCommand } from './easee-commands.ts';
+
+type LimitRequest = Extract<ChargerEvent, { type: 'CURRENT_LIMIT_REQUESTED' }>;
+type Settled = Extract<ChargerEvent, { type: 'CS_CALL_SETTLED' }>;
+
+/** The one profile id a current limit over OCPP uses, so each new limit replaces the last. */
+export const currentLimitProfileId = 900_001;
+const limitEndTimer = 'limit-end';
+/** A burst of plug-in and reboot signs applies the limit again once. */
+const reapplyQuietMs = 30_000;
+const realtimeKey = 'DynamicChargerCurrent';
+/** What an Easee offers when no dynamic limit holds (reference/easee.md §6.2: it jumps to 32 A on plug-in). */
+const easeeDefaultA = 32;
+const maxChargerCurrentObservation = 47;
+
+/** How the stream commands of a limit are sent: the host's policy, kept with the limit for its re-applications. */
+const streamPolicy = { responseTimeoutMs: 60_000, maxAttempts: 3, expiresInMs: 10 * 60_000 };
+
+function ttlLeftMinutes(limit: DynamicCurrent, at: number): number {
+  return limit.until === null ? 0 : Math.max(1, Math.ceil((limit.until - at) / 60_000));
+}
+
+function finished(
+  context: ChargerContext,
+  limit: DynamicCurrent,
+  channel: DynamicCurrent['channel'],
+  result: { status: string; error?: string; description?: string; rule?: string; retryAt?: number },
+  reduction: Reduction,
+): ChargerContext {
+  const applied = result.status === 'accepted';
+  reduction.emit('current-limit', {
+    requestId: limit.requestId,
+    channel,
+    requestedA: limit.requestedA,
+    amps: limit.amps,
+    ttlMinutes: limit.ttlMinutes,
+    ...(limit.capA !== null && limit.amps < limit.requestedA
+      ? { clamped: { requestedA: limit.requestedA, appliedA: limit.amps, capA: limit.capA } }
+      : {}),
+    ...result,
+  });
+  const next: DynamicCurrent = { ...limit, channel, appliedAt: applied ? reduction.at : limit.appliedAt };
+  let updated: ChargerContext = { ...context, dynamicCurrent: applied || limit.appliedAt !== null ? next : null };
+  if (applied && channel === 'ocpp-key' && limit.until !== null) {
+    updated = withDeadline(updated, limitEndTimer, limit.until);
+  }
+  return updated;
+}
+
+function streamFresh(context: ChargerContext, at: number): boolean {
+  const seen = context.stream.lastSeenAt;
+  return seen !== null && at - seen < streamStaleAfterMs;
+}
+
+function sendOverStream(
+  context: ChargerContext,
+  limit: DynamicCurrent,
+  requestId: string,
+  reduction: Reduction,
+): ChargerContext {
+  return requestCommand(
+    context,
+    {
+      type: 'EASEE_COMMAND_REQUESTED',
+      at: reduction.at,
+      requestId,
+      name: 'SetDynamicChargerCurrent',
+      args: { current: Math.floor(limit.amps), ttlMinutes: ttlLeftMinutes(limit, reduction.at) },
+      expiresAt: reduction.at + streamPolicy.expiresInMs,
+      responseTimeoutMs: streamPolicy.responseTimeoutMs,
+      maxAttempts: streamPolicy.maxAttempts,
+    },
+    reduction,
+  );
+}
+
+function keyCall(amps: number) {
+  return { key: realtimeKey, value: String(Math.floor(amps * 10) / 10) };
+}
+
+function profileCall(limit: DynamicCurrent, at: number) {
+  return {
+    connectorId: 0,
+    csChargingProfiles: {
+      chargingProfileId: currentLimitProfileId,
+      stackLevel: 1,
+      chargingProfilePurpose: 'TxDefaultProfile',
+      chargingProfileKind: 'Absolute',
+      chargingSchedule: {
+        startSchedule: new Date(at).toISOString(),
+        ...(limit.until === null ? {} : { duration: Math.round((limit.until - at) / 1000) }),
+        chargingRateUnit: 'A',
+        chargingSchedulePeriod: [{ startPeriod: 0, limit: Math.floor(limit.amps * 10) / 10 }],
+      },
+    },
+  };
+}
+
+/** The TxDefaultProfile way, which spends a flash write: only when neither the stream nor the key can carry it. */
+function sendAsProfile(
+  context: ChargerContext,
+  limit: DynamicCurrent,
+  timeoutMs: number,
+  reduction: Reduction,
+): ChargerContext {
+  const requestId = `${limit.requestId}:profile`;
+  const verdict = checkCommand(
+    { action: 'SetChargingProfile', payload: profileCall(limit, reduction.at) },
+    context.rules,
+    chargerFacts(context, reduction.at),
+    reduction.at,
+  );
+  if (!verdict.ok) {
+    return finished(
+      context,
+      limit,
+      'ocpp-profile',
+      {
+        status: 'refused',
+        rule: verdict.rule,
+        description: verdict.message,
+        ...(verdict.retryAt === undefined ? {} : { retryAt: verdict.retryAt }),
+      },
+      reduction,
+    );
+  }
+  const next = orderCall(
+    context,
+    {
+      requestId,
+      action: 'SetChargingProfile',
+      payload: verdict.payload,
+      timeoutMs,
+      origin: 'current-limit-profile',
+      reservedWrite: verdict.profileWrite,
+    },
+    reduction,
+  );
+  return next.outgoingCalls[requestId] === undefined
+    ? finished(next, limit, 'ocpp-profile', { status: 'not-connected' }, reduction)
+    : next;
+}
+
+/**
+ * A real-time limit, the right way for an Easee (reference/easee.md §5.1, §6.7): over the stream
+ * (SetDynamicChargerCurrent: volatile, no flash wear) when the charger is heard there, else with the
+ * DynamicChargerCurrent configuration key over OCPP, and only when the charger does not take that key, as a
+ * TxDefaultProfile within the flash-write budget. Never above an installed ChargePointMaxProfile: Easee would let
+ * a TxDefault lift it, so the limit is clamped to the cap and the answer says so.
+ */
+export function requestCurrentLimit(
+  context: ChargerContext,
+  request: LimitRequest,
+  reduction: Reduction,
+): ChargerContext {
+  const at = reduction.at;
+  const withRules: ChargerContext = { ...context, rules: request.rules };
+  const capA = request.rules.easee
+    ? (chargePointMaxAt(context.smartCharging.installed, at, chargerFacts(context, at)) ?? null)
+    : null;
+  const limit: DynamicCurrent = {
+    requestId: request.requestId,
+    requestedA: request.amps,
+    amps: capA === null ? request.amps : Math.min(request.amps, capA),
+    capA,
+    ttlMinutes: request.ttlMinutes,
+    until: request.ttlMinutes > 0 ? at + request.ttlMinutes * 60_000 : null,
+    channel: 'easee-stream',
+    appliedAt: null,
+    reappliedAt: null,
+  };
+  // Only the latest limit is applied again after a reset, and its own end is the only one that matters.
+  const pending = withDeadline({ ...withRules, dynamicCurrent: limit }, limitEndTimer, undefined);
+  if (request.streamCommands && streamFresh(context, at)) {
+    return sendOverStream(pending, limit, request.requestId, reduction);
+  }
+  if (request.rules.easee && context.dynamicCurrentKey !== false) {
+    const next = orderCall(
+      pending,
+      {
+        requestId: request.requestId,
+        action: 'ChangeConfiguration',
+        payload: keyCall(limit.amps),
+        timeoutMs: request.timeoutMs,
+        origin: 'current-limit',
+        reservedWrite: false,
+      },
+      reduction,
+    );
+    return next.outgoingCalls[request.requestId] === undefined
+      ? finished(next, limit, 'ocpp-key', { status: 'not-connected' }, reduction)
+      : { ...next, dynamicCurrent: { ...limit, channel: 'ocpp-key' as const } };
+  }
+  return sendAsProfile(
+    { ...pending, dynamicCurrent: { ...limit, channel: 'ocpp-profile' as const } },
+    limit,
+    request.timeoutMs,
+    reduction,
+  );
+}
+
+function statusOf(outcome: Settled['outcome']): string {
+  return outcome.ok ? (asString(fieldOf(outcome.response, 'status')) ?? 'answered') : outcome.error;
+}
+
+/** The answer to one of the OCPP calls of a current limit. */
+export function currentLimitCallSettled(
+  context: ChargerContext,
+  call: OutgoingCall,
+  outcome: Settled['outcome'],
+  reduction: Reduction,
+): ChargerContext {
+  const limit = context.dynamicCurrent;
+  if (limit === null) return context;
+  const ownCall = call.requestId === limit.requestId || call.requestId === `${limit.requestId}:profile`;
+  if (call.origin === 'current-limit' && ownCall) {
+    const answer = statusOf(outcome);
+    if (answer === 'Accepted') {
+      return finished({ ...context, dynamicCurrentKey: true }, limit, 'ocpp-key', { status: 'accepted' }, reduction);
+    }
+    const unsupported =
+      answer === 'Rejected' || answer === 'NotSupported' || (!outcome.ok && outcome.error === 'NotSupported');
+    if (!unsupported) {
+      return finished(context, limit, 'ocpp-key', { status: 'failed', error: answer }, reduction);
+    }
+    // This charger does not take the key: the profile, and straight to it next time.
+    return sendAsProfile({ ...context, dynamicCurrentKey: false }, limit, 30_000, reduction);
+  }
+  if (call.origin === 'current-limit-profile' && ownCall) {
+    const answer = statusOf(outcome);
+    return finished(
+      context,
+      limit,
+      'ocpp-profile',
+      answer === 'Accepted' ? { status: 'accepted' } : { status: 'failed', error: answer },
+      reduction,
+    );
+  }
+  return context;
+}
+
+/** The stream command of the latest limit settled. */
+export function currentLimitStreamSettled(
+  context: ChargerContext,
+  requestId: string,
+  status: string,
+  reduction: Reduction,
+): ChargerContext {
+  const limit = context.dynamicCurrent;
+  if (limit === null || limit.requestId !== requestId) return context;
+  return finished(context, limit, 'easee-stream', { status }, reduction);
+}
+
+/**
+ * Easee resets the dynamic current when a car is plugged in or the charger reboots (reference/easee.md §6.2): the
+ * operator's limit, while it lasts, is applied again on the channel that carried it. A profile needs nothing: it
+ * is in flash.
+ */
+export function reapplyCurrentLimit(context: ChargerContext, reason: string, reduction: Reduction): ChargerContext {
+  const limit = context.dynamicCurrent;
+  const at = reduction.at;
+  if (limit === null || limit.appliedAt === null || limit.channel === 'ocpp-profile') return context;
+  if (limit.until !== null && limit.until - at < 60_000) return context;
+  if (limit.reappliedAt !== null && at - limit.reappliedAt < reapplyQuietMs) return context;
+  if (at - limit.appliedAt < reapplyQuietMs) return context;
+  const requestId = `${limit.requestId}:again:${at}`;
+  reduction.emit('current-limit', {
+    requestId: limit.requestId,
+    channel: limit.channel,
+    amps: limit.amps,
+    status: 'reapplied',
+    reason,
+  });
+  const next: ChargerContext = { ...context, dynamicCurrent: { ...limit, reappliedAt: at } };
+  if (limit.channel === 'easee-stream') return sendOverStream(next, limit, requestId, reduction);
+  return orderCall(
+    next,
+    {
+      requestId,
+      action: 'ChangeConfiguration',
+      payload: keyCall(limit.amps),
+      timeoutMs: 30_000,
+      origin: 'current-limit-reapply',
+      reservedWrite: false,
+    },
+    reduction,
+  );
+}
+
+/**
+ * The configuration key has no TTL of its own (as far as is known: reference/easee.md §7), so when an OCPP limit
+ * ends the charger is given its full current back: MaxChargerCurrent as the stream reports it, else Easee's default.
+ */
+export function currentLimitEnded(context: ChargerContext, reduction: Reduction): ChargerContext {
+  const limit = context.dynamicCurrent;
+  if (limit === null || limit.channel !== 'ocpp-key') return context;
+  const max = context.stream.observations[maxChargerCurrentObservation]?.value;
+  const amps = typeof max === 'number' && max > 0 ? max : easeeDefaultA;
+  reduction.emit('current-limit', { requestId: limit.requestId, channel: limit.channel, status: 'ended', amps });
+  return orderCall(
+    { ...context, dynamicCurrent: null },
+    {
+      requestId: `${limit.requestId}:end`,
+      action: 'ChangeConfiguration',
+      payload: keyCall(amps),
+      timeoutMs: 30_000,
+      origin: 'current-limit-end',
+      reservedWrite: false,
+    },
+    reduction,
+  );
+}
+
+export const currentLimitTimer = limitEndTimer;

@@ -51,6 +51,9 @@ export interface ActorHostOptions {
   readonly onAuthorizationKeyChanged?: (serial: string, key: string) => Promise<void>;
 }
 
+/** How long a graceful stop waits for operator requests in flight (a CALL waits 30 s for its charger by default). */
+const stopGraceMs = 45_000;
+
 const defaultCommandPolicy: EaseeCommandPolicy = {
   responseTimeoutMs: 60_000,
   maxAttempts: 3,
@@ -165,8 +168,13 @@ export class ActorHost {
     for (const entry of [...this.runtime.entries.values()]) this.runtime.forget(entry);
   }
 
+  /**
+   * Hands every shard over, then lets the operator requests and CALLs in flight end (their answers go to the new
+   * owners), so that stopping the bus afterwards loses no reply.
+   */
   async stop(): Promise<void> {
     await Promise.all(this.ownedShards.map((shard) => this.release(shard)));
+    await this.operatorRequests.idle(stopGraceMs);
     this.runtime.stop();
   }
 

@@ -47,25 +47,31 @@ type LimitResult = Readonly<Record<string, unknown>> & { readonly status: string
 /** How long past its own timeout a request waits for an outcome before it is answered 504. */
 const outcomeSlackMs = 20_000;
 
-/** Waiters by request id, each settled at most once, each given up after a while. */
+/** Waiters by request id (a retried request may wait beside the first), each given up after a while. */
 class Waiters<T> {
-  private readonly waiting = new Map<string, (value: T | undefined) => void>();
+  private readonly waiting = new Map<string, ((value: T | undefined) => void)[]>();
 
   wait(requestId: string, timeoutMs: number): Promise<T | undefined> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.settle(requestId, undefined), timeoutMs);
-      this.waiting.set(requestId, (value) => {
+      const waiter = (value: T | undefined) => {
         clearTimeout(timer);
         resolve(value);
-      });
+      };
+      const timer = setTimeout(() => {
+        const others = (this.waiting.get(requestId) ?? []).filter((candidate) => candidate !== waiter);
+        if (others.length === 0) this.waiting.delete(requestId);
+        else this.waiting.set(requestId, others);
+        resolve(undefined);
+      }, timeoutMs);
+      this.waiting.set(requestId, [...(this.waiting.get(requestId) ?? []), waiter]);
     });
   }
 
   settle(requestId: string, value: T | undefined): void {
-    const waiter = this.waiting.get(requestId);
-    if (waiter === undefined) return;
+    const waiters = this.waiting.get(requestId);
+    if (waiters === undefined) return;
     this.waiting.delete(requestId);
-    waiter(value);
+    for (const waiter of waiters) waiter(value);
   }
 }
 
@@ -147,9 +153,26 @@ export class OperatorRequests {
   private readonly easeeWaiters = new Waiters<CommandOutcome>();
   private readonly callWaiters = new Waiters<CentralOutcome>();
   private readonly limitWaiters = new Waiters<LimitResult>();
+  /** Requests being answered and CALLs being carried: a graceful stop lets them finish before the bus closes. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(deps: OperatorRequestDeps) {
     this.deps = deps;
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    const done = () => this.inFlight.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  /** Resolves once every request and CALL in flight has ended, or after `maxMs`. */
+  async idle(maxMs: number): Promise<void> {
+    const deadline = Date.now() + maxMs;
+    while (this.inFlight.size > 0 && Date.now() < deadline) {
+      await Promise.race([Promise.allSettled([...this.inFlight]), timeout(deadline - Date.now())]);
+    }
   }
 
   /** Called with what each commit produced: settles waiting operators and sends the CALLs the model ordered. */
@@ -165,10 +188,14 @@ export class OperatorRequests {
         this.limitWaiters.settle(requestId, item.data as LimitResult);
       }
     }
-    for (const order of orders) void this.dispatch(serial, order);
+    for (const order of orders) void this.track(this.dispatch(serial, order));
   }
 
   handle(entry: ChargerEntry, request: ApiRequest): Promise<ApiReply> {
+    return this.track(this.answer(entry, request));
+  }
+
+  private answer(entry: ChargerEntry, request: ApiRequest): Promise<ApiReply> {
     switch (request.op) {
       case 'state': {
         const snapshot = entry.actor.getSnapshot();

@@ -303,3 +303,138 @@ describe('deliver / crash / hand-over / redeliver', () => {
     );
   }, 120_000);
 });
+
+/** The write budget under the same faults: operator profile writes racing crashes, hand-overs and retries. */
+describe('flash-write reservations across crash / hand-over / retry', () => {
+  const writesLeft = 3;
+  const profile = (limit: number) => ({
+    connectorId: 1,
+    csChargingProfiles: {
+      chargingProfileId: 20 + limit,
+      stackLevel: 1,
+      chargingProfilePurpose: 'TxDefaultProfile',
+      chargingProfileKind: 'Absolute',
+      chargingSchedule: {
+        startSchedule: '2026-11-22T00:00:00.000Z',
+        chargingRateUnit: 'A',
+        chargingSchedulePeriod: [{ startPeriod: 0, limit }],
+      },
+    },
+  });
+
+  type BudgetStep = {
+    readonly op: 'request' | 'parallel' | 'crash-during' | 'hand-over' | 'retry';
+    readonly ticks: number;
+  };
+
+  async function runBudget(steps: readonly BudgetStep[]) {
+    const shardUnderTest = new Shard();
+    await shardUnderTest.stores.chargers.put({ serial, registeredAt: 'now', updatedAt: 'now' });
+    await shardUnderTest.newOwner();
+    const reached: unknown[] = [];
+    // The charger's edge: answers every CALL Accepted, a few turns later.
+    shardUnderTest.bus.serve(subjects.edgeCall('e1'), async (data) => {
+      const call = data as { action: string; payload: unknown };
+      if (call.action === 'SetChargingProfile') reached.push(call.payload);
+      for (let i = 0; i < 3; i++) await tick();
+      return { ok: true, payload: { status: 'Accepted' } };
+    });
+    await shardUnderTest.deliver({ kind: 'session', event: 'connected', sessionId: 's1', at: 1 });
+    let limit = 6;
+    const ask = async (requestId: string, payload: unknown) => {
+      const request = {
+        op: 'ocpp',
+        requestId,
+        action: 'SetChargingProfile',
+        payload,
+        timeoutMs: 1_000,
+        rules: { easee: true, txProfile: false },
+      };
+      // As the API does: a request nobody owns right now is sent again, with the same id.
+      for (let attempt = 0; attempt < 400; attempt++) {
+        try {
+          return await shardUnderTest.bus.request<{ ok: boolean; status?: number }>(
+            subjects.api(shard, serial),
+            request,
+            {
+              timeoutMs: 2_000,
+            },
+          );
+        } catch (error) {
+          if (!(error instanceof NoRespondersError || error instanceof RemoteError)) throw error;
+          await tick();
+        }
+      }
+      throw new Error('never answered');
+    };
+    for (let write = 0; write < 25 - writesLeft; write++) await ask(`pre-${write}`, profile(limit++));
+    const before = reached.length;
+    const accepted = new Set<string>();
+    const note = (requestId: string) => (reply: { ok: boolean }) => {
+      if (reply.ok) accepted.add(requestId);
+    };
+    let n = 0;
+    for (const step of steps) {
+      const requestId = `burst-${n++}`;
+      switch (step.op) {
+        case 'request':
+          note(requestId)(await ask(requestId, profile(limit++)));
+          break;
+        case 'parallel':
+          await Promise.all([
+            ask(requestId, profile(limit++)).then(note(requestId)),
+            ask(`${requestId}b`, profile(limit++)).then(note(`${requestId}b`)),
+          ]);
+          break;
+        case 'retry': {
+          // One request delivered twice (the API's retry): one decision, one write at most.
+          const payload = profile(limit++);
+          await Promise.all(
+            [ask(requestId, payload), ask(requestId, payload)].map((reply) => reply.then(note(requestId))),
+          );
+          break;
+        }
+        case 'crash-during': {
+          const reply = ask(requestId, profile(limit++));
+          for (let i = 0; i < step.ticks; i++) await tick();
+          await shardUnderTest.crash();
+          note(requestId)(await reply);
+          break;
+        }
+        case 'hand-over': {
+          const reply = ask(requestId, profile(limit++));
+          for (let i = 0; i < step.ticks; i++) await tick();
+          await shardUnderTest.handOver();
+          note(requestId)(await reply);
+          break;
+        }
+      }
+    }
+    const { context } = await shardUnderTest.outcome();
+    const tokens = (context as { smartCharging: { writeBudget: { tokens: number } } }).smartCharging.writeBudget.tokens;
+    return { reached: reached.length - before, accepted: accepted.size, tokens };
+  }
+
+  it('never lets more writes reach the charger than were left, and spends each that did', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            op: fc.constantFrom('request', 'parallel', 'crash-during', 'hand-over', 'retry'),
+            ticks: fc.integer({ min: 0, max: 8 }),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        async (steps) => {
+          const { reached, accepted, tokens } = await runBudget(steps as BudgetStep[]);
+          expect(reached).toBeLessThanOrEqual(writesLeft);
+          expect(accepted).toBeLessThanOrEqual(reached);
+          // A write that reached the charger is spent (once): what is left never exceeds what was not sent.
+          expect(Math.floor(tokens)).toBeLessThanOrEqual(writesLeft - reached);
+          expect(tokens).toBeGreaterThanOrEqual(0);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  }, 120_000);
+});

@@ -34,6 +34,8 @@ export interface Misbehaviour {
   responseDelayMs: number;
   /** Commands that get no response at all, by serial. */
   silentSerials: Set<string>;
+  /** Commands that reach the charger and take effect, but whose response is lost, by serial. */
+  responseLostSerials: Set<string>;
 }
 
 /** A simulated charger behind the cloud: it decides what a command does and reports its own observations. */
@@ -61,7 +63,13 @@ export class FakeEaseeCloud {
   readonly received: ReceivedCommand[] = [];
   /** Identity (`<serial>.o.<id>.<timestamp ms>`) of every observation published and confirmed by the broker. */
   readonly published = new Set<string>();
-  readonly misbehaviour: Misbehaviour = { duplicates: 0, reorder: 0, responseDelayMs: 0, silentSerials: new Set() };
+  readonly misbehaviour: Misbehaviour = {
+    duplicates: 0,
+    reorder: 0,
+    responseDelayMs: 0,
+    silentSerials: new Set(),
+    responseLostSerials: new Set(),
+  };
   private readonly truth = new Map<string, Map<number, TruthValue>>();
   private readonly url: string;
   private connection: ChannelModel | undefined;
@@ -251,6 +259,7 @@ export class FakeEaseeCloud {
    * ticks off the command's), as an 18-digit JSON number, and so is the routing key's fourth segment.
    */
   private async respond(serial: string, commandId: number, accepted: boolean): Promise<void> {
+    if (this.misbehaviour.responseLostSerials.has(serial)) return;
     const cloudTicks = (BigInt(ticksOf(Date.now())) + 70n).toString();
     const response = commandResponseBody(serial, commandId, cloudTicks, accepted, accepted ? 0 : 1);
     const text = JSON.stringify(response.body).replace(`"Ticks":"${cloudTicks}"`, `"Ticks":${cloudTicks}`);

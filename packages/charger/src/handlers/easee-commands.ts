@@ -128,6 +128,19 @@ export function commandResponse(context: ChargerContext, response: Response, red
     });
   }
   const recent = context.stream.recentCommands;
+  // Its observation came first and settled it: the response only adds the cloud's ticks.
+  const confirmed = recent.findIndex(
+    (outcome) =>
+      outcome.commandId === response.commandId && outcome.confirmedBy === 'observation' && outcome.ticks === undefined,
+  );
+  if (confirmed >= 0) {
+    const recentCommands = recent.map((outcome, i) =>
+      i === confirmed
+        ? { ...outcome, ticks: response.ticks, resultCode: response.resultCode, comment: response.comment }
+        : outcome,
+    );
+    return { ...context, stream: { ...context.stream, recentCommands } };
+  }
   const late = recent.findIndex(
     (outcome) => outcome.commandId === response.commandId && outcome.status === 'no-response',
   );

@@ -117,6 +117,7 @@ export class ChargerConnection {
   private onClosed: (connection: ChargerConnection) => void = () => {};
   private done = false;
   private finishing: PromiseWithResolvers<void> | undefined;
+  private outboundDrained: PromiseWithResolvers<void> | undefined;
 
   constructor(
     ws: WebSocket,
@@ -219,10 +220,19 @@ export class ChargerConnection {
     this.closing = true;
     const close = () => this.close(code, reason);
     const deadline = setTimeout(close, this.settings.callTimeoutMs);
-    void this.inbound.finally(() => {
+    // A central-system CALL already sent is answered on this socket too: cut off, the charger may have acted on it
+    // while the operator is told it was not delivered.
+    void Promise.all([this.inbound, this.outboundIdle()]).finally(() => {
       clearTimeout(deadline);
       close();
     });
+  }
+
+  /** Settles when no central-system CALL is on the wire; those still queued are not sent once closing. */
+  private outboundIdle(): Promise<void> {
+    if (this.inFlight === undefined) return Promise.resolve();
+    this.outboundDrained ??= Promise.withResolvers<void>();
+    return this.outboundDrained.promise;
   }
 
   /** Keep-alive, called by the gateway once per ping interval: drops a peer that did not answer the last ping. */
@@ -414,6 +424,10 @@ export class ChargerConnection {
   }
 
   private pump(): void {
+    if (this.closing) {
+      const gone: EdgeCallOutcome = { ok: false, reason: 'disconnected', description: 'the connection is closing' };
+      for (const call of this.queued.splice(0)) call.resolve(gone);
+    }
     while (this.inFlight === undefined && this.queued.length > 0) {
       const call = this.queued.shift() as QueuedCall;
       const remaining = call.deadline - Date.now();
@@ -447,6 +461,10 @@ export class ChargerConnection {
     this.inFlight = undefined;
     call.resolve(outcome);
     this.pump();
+    if (this.inFlight === undefined && this.outboundDrained !== undefined) {
+      this.outboundDrained.resolve();
+      this.outboundDrained = undefined;
+    }
   }
 
   onClose(code: number): void {

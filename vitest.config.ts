@@ -6,6 +6,9 @@ const cluster = [
   'test/integration/api.test.ts',
 ];
 
+// Kills, at the end of each project, every process group its suites started and left behind.
+const childReaper = 'test/harness/child-reaper.ts';
+
 export default defineConfig({
   test: {
     projects: [
@@ -34,6 +37,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           exclude: cluster,
+          globalSetup: [childReaper],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           maxWorkers: 2,
@@ -44,6 +48,7 @@ export default defineConfig({
         test: {
           name: 'deploy',
           include: ['test/deploy/**/*.test.ts'],
+          globalSetup: [childReaper],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // Runs beside the integration suites, so it takes the same worker budget (vitest requires it).
@@ -57,7 +62,7 @@ export default defineConfig({
         test: {
           name: 'cluster',
           include: cluster,
-          globalSetup: ['test/harness/global-setup.ts'],
+          globalSetup: [childReaper, 'test/harness/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -1,9 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { spawnGroup } from '@fleetwire/devcluster';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../harness/fleetwire-process.ts';
 import { freePort } from '../harness/ports.ts';
@@ -61,25 +62,29 @@ describe('the production image layout', () => {
     const env = dockerfileEnv(await readFile(join(repoRoot, 'Dockerfile'), 'utf8'));
     expect(env.NODE_OPTIONS).toContain('--max-old-space-size');
     const [ocpp, api, metrics] = [await freePort(), await freePort(), await freePort()];
-    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', 'services/fleetwire/src/main.ts'], {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH,
-        ...env,
-        BIND_ADDRESS: '127.0.0.1',
-        FLEETWIRE_DATA_DIR: join(dir, 'data'),
-        OCPP_PORT: String(ocpp),
-        API_PORT: String(api),
-        METRICS_PORT: String(metrics),
-        FLEETWIRE_API_TOKENS: 'fw_image_layout_test_token',
+    const child = spawnGroup(
+      process.execPath,
+      ['--disable-warning=ExperimentalWarning', 'services/fleetwire/src/main.ts'],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH,
+          ...env,
+          BIND_ADDRESS: '127.0.0.1',
+          FLEETWIRE_DATA_DIR: join(dir, 'data'),
+          OCPP_PORT: String(ocpp),
+          API_PORT: String(api),
+          METRICS_PORT: String(metrics),
+          FLEETWIRE_API_TOKENS: 'fw_image_layout_test_token',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     let output = '';
-    child.stdout.on('data', (chunk) => {
+    child.stdout?.on('data', (chunk) => {
       output += chunk;
     });
-    child.stderr.on('data', (chunk) => {
+    child.stderr?.on('data', (chunk) => {
       output += chunk;
     });
     try {

@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnGroup } from '@fleetwire/devcluster';
 import { freePort } from './ports.ts';
 
 export const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -55,7 +56,7 @@ export class FleetwireProcess {
     if (this.ocppPort === 0) this.ocppPort = await freePort();
     if (this.apiPort === 0) this.apiPort = await freePort();
     // XState's development build adds the persistence checks of DESIGN.md "Time"; it is what the suite runs on.
-    const child = spawn(process.execPath, ['--conditions=development', ...startCommand()], {
+    const child = spawnGroup(process.execPath, ['--conditions=development', ...startCommand()], {
       cwd: repoRoot,
       env: {
         ...process.env,

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnGroup } from '@fleetwire/devcluster';
 import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../harness/api-client.ts';
 import { FleetwireProcess, repoRoot } from '../harness/fleetwire-process.ts';
@@ -15,12 +15,12 @@ function scriptArgs(name: string): string[] {
 }
 
 function run(args: string[]) {
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnGroup(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.on('data', (chunk) => {
+  child.stdout?.on('data', (chunk) => {
     output += chunk;
   });
-  child.stderr.on('data', (chunk) => {
+  child.stderr?.on('data', (chunk) => {
     output += chunk;
   });
   return { child, output: () => output, exited: once(child, 'exit') as Promise<[number | null, string | null]> };

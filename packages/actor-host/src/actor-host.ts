@@ -1,3 +1,4 @@
+import { hashPassword } from '@fleetwire/auth';
 import type { Bus } from '@fleetwire/bus';
 import { answeredBefore, planCall } from '@fleetwire/charger';
 import {
@@ -47,8 +48,6 @@ export interface ActorHostOptions {
   readonly metrics?: FleetwireMetrics;
   /** How long an Available that contradicts the wanted availability is held back after a boot (Easee's blip). */
   readonly availabilityHoldMs?: number;
-  /** A charger accepted a new AuthorizationKey: keep its hash beside the old one until it connects with it. */
-  readonly onAuthorizationKeyChanged?: (serial: string, key: string) => Promise<void>;
 }
 
 /** How long a graceful stop waits for operator requests in flight (a CALL waits 30 s for its charger by default). */
@@ -97,9 +96,7 @@ export class ActorHost {
       shardCount: options.shardCount,
       shardOf: (serial) => shardOf(serial, options.shardCount),
       logger: options.logger,
-      ...(options.onAuthorizationKeyChanged === undefined
-        ? {}
-        : { onAuthorizationKeyChanged: options.onAuthorizationKeyChanged }),
+      onAuthorizationKeyChanged: (serial, key) => this.adoptAuthorizationKey(serial, key),
     });
   }
 
@@ -326,6 +323,23 @@ export class ActorHost {
         // Left unacknowledged: the stream delivers it again (to this worker or the shard's next owner).
         this.log.warn({ serial: message.serial, seq: delivery.seq, err: error }, 'stream message not applied'),
       );
+  }
+
+  /**
+   * The charger accepted a new AuthorizationKey (ChangeConfiguration): its hash becomes the password, and the old
+   * hash stays accepted until the charger connects with the new one, so that the change cannot lock it out.
+   */
+  private async adoptAuthorizationKey(serial: string, key: string): Promise<void> {
+    const { chargers } = this.options.stores;
+    const registration = await chargers.get(serial);
+    if (registration === undefined) return;
+    await chargers.put({
+      ...registration,
+      passwordHash: await hashPassword(key),
+      ...(registration.passwordHash === undefined ? {} : { previousPasswordHash: registration.passwordHash }),
+      updatedAt: new Date(this.options.clock()).toISOString(),
+    });
+    this.log.info({ serial }, 'charger accepted a new AuthorizationKey; the old one is accepted until it reconnects');
   }
 
   /** A charger first seen on the stream is registered as discovered, so the fleet lists it. */

@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health.ts';
 import { idTagRoutes } from './routes/id-tags.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { transactionRoutes } from './routes/transactions.ts';
+import { validatorCompiler } from './validation.ts';
 
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -19,8 +20,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     // Per-request lines would dominate the log at fleet scale; commands are in the audit trail.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
+  app.setValidatorCompiler(validatorCompiler);
 
   await app.register(swagger, {
     openapi: {

@@ -1,22 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FleetEvent } from '@fleetwire/contracts';
+import { redacted } from '@fleetwire/redaction';
 import type { FastifyInstance } from 'fastify';
 import type { ApiOptions } from './context.ts';
 
-const secretFields = new Set(['password', 'token', 'authorizationkey']);
 const maxAuditText = 2_000;
-
-/** A copy of a request or response fit for the audit trail: no secrets, and not too long. */
-function redacted(value: unknown): unknown {
-  if (Array.isArray(value)) return value.slice(0, 50).map(redacted);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, field]) => [
-      key,
-      secretFields.has(key.toLowerCase()) ? '[redacted]' : redacted(field),
-    ]),
-  );
-}
 
 function truncated(value: unknown): unknown {
   const text = JSON.stringify(value);
@@ -25,12 +13,14 @@ function truncated(value: unknown): unknown {
 
 /**
  * Writes who did what, when, to which charger and with what result, for every route marked `audit`, as an `audit`
- * event in the durable event stream (FW_EVENTS in a cluster).
+ * event in the durable event stream (FW_EVENTS in a cluster). Request and result go through the one redaction
+ * policy (`@fleetwire/redaction`); audit events are for admin readers only, on every channel.
  */
 export function registerAudit(app: FastifyInstance, options: ApiOptions): void {
   app.addHook('onSend', async (request, reply, payload) => {
     const action = request.routeOptions.config.audit;
     if (action === undefined) return payload;
+    const summary = request.routeOptions.config.auditSummary;
     let result: unknown = payload;
     if (typeof payload === 'string') {
       try {
@@ -51,7 +41,8 @@ export function registerAudit(app: FastifyInstance, options: ApiOptions): void {
         method: request.method,
         path: request.url.split('?', 1)[0],
         target: { ...params },
-        request: truncated(redacted(request.body ?? null)),
+        // A route whose body is bulk data (an import) says what to keep of it: counts and serials, never the text.
+        request: truncated(redacted(summary === undefined ? (request.body ?? null) : summary(request.body))),
         status: reply.statusCode,
         result: truncated(redacted(result ?? null)),
       },

@@ -14,6 +14,8 @@ declare module 'fastify' {
     scope?: ApiScope;
     /** Routes whose every call is written to the audit trail, under this action name. */
     audit?: string;
+    /** What the audit entry keeps of the request body, when not the (redacted) body itself. */
+    auditSummary?: (body: unknown) => unknown;
   }
   interface FastifyRequest {
     principal?: Principal;

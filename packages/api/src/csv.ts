@@ -26,6 +26,24 @@ export function readImportRows(
   return { error: refusal };
 }
 
+/**
+ * What an audit entry keeps of an import: how many rows and which keys (serials, id tags), never the text — a
+ * charger import carries passwords.
+ */
+export function importSummary(keyColumn: string): (body: unknown) => unknown {
+  return (body) => {
+    const read = readImportRows(body, Number.POSITIVE_INFINITY, '');
+    if ('error' in read) return { rows: null, format: typeof body === 'string' ? 'csv' : 'json' };
+    const keys = read.rows.map((row) => row[keyColumn]).filter((key) => typeof key === 'string');
+    return {
+      format: typeof body === 'string' ? 'csv' : 'json',
+      rows: read.rows.length,
+      [`${keyColumn}s`]: keys.slice(0, 100),
+      ...(keys.length > 100 ? { more: keys.length - 100 } : {}),
+    };
+  };
+}
+
 /** One CSV line (RFC 4180 quoting). */
 export function csvLine(values: readonly unknown[]): string {
   return `${values

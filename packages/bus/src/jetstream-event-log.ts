@@ -65,7 +65,7 @@ export class JetStreamEventLog implements EventLog {
     return read;
   }
 
-  follow(afterSeq: number, filter: EventFilter, listener: (stored: StoredEvent) => void): () => void {
+  follow(afterSeq: number | 'now', filter: EventFilter, listener: (stored: StoredEvent) => void): () => void {
     let stopped = false;
     let messages: ConsumerMessages | undefined;
     let delivered = afterSeq;
@@ -73,9 +73,11 @@ export class JetStreamEventLog implements EventLog {
       while (!stopped) {
         try {
           const consumer = await this.js.consumers.get('FW_EVENTS', {
-            ...startAfter(delivered),
+            ...(delivered === 'now' ? { deliver_policy: DeliverPolicy.New } : startAfter(delivered)),
             filter_subjects: [subjectOf(filter)],
           });
+          // Where "now" was, so that a consumer rebuilt after a reconnect resumes there without a gap.
+          if (delivered === 'now') delivered = (await consumer.info()).delivered.stream_seq;
           messages = await consumer.consume();
           if (stopped) await messages.close();
           for await (const message of messages) {

@@ -1,4 +1,4 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type {
   CommandSink,
@@ -10,13 +10,14 @@ import type {
   StreamDelivery,
 } from '@fleetwire/contracts';
 import type { StreamMessage } from '@fleetwire/easee';
+import { encodeRecord, ensureDataDir, fileMode } from '@fleetwire/store';
 
 type Deliver = (delivery: StreamDelivery) => void;
 
 /**
  * The Easee stream inside one process (all-in-one). There is no JetStream to make a message durable, so the
  * ingest's publish resolves only when the charger's actor has committed it; the ingest acknowledges RabbitMQ
- * after that. Parked messages go to a JSON-lines file.
+ * after that. Parked messages go to a record file (one checksummed JSON record per line).
  */
 export class LocalEaseeStream implements ShardStreamSource, EaseeIngestPort {
   private readonly shards = new Map<number, Deliver>();
@@ -45,8 +46,15 @@ export class LocalEaseeStream implements ShardStreamSource, EaseeIngestPort {
 
   async park(parked: ParkedMessage): Promise<void> {
     if (this.parkedFile === undefined) return;
-    await mkdir(dirname(this.parkedFile), { recursive: true });
-    await appendFile(this.parkedFile, `${JSON.stringify(parked)}\n`);
+    await ensureDataDir(dirname(this.parkedFile));
+    // Synced before the ingest acknowledges the message it parks: a parked message is kept, not lost.
+    const handle = await open(this.parkedFile, 'a', fileMode);
+    try {
+      await handle.write(encodeRecord(parked));
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
   }
 }
 

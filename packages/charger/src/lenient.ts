@@ -26,3 +26,31 @@ export function asNumber(value: unknown): number | undefined {
 export function asArray(value: unknown): readonly unknown[] {
   return Array.isArray(value) ? value : [];
 }
+
+/** The most connectors a charger is taken to have until it says otherwise (NumberOfConnectors). */
+export const maxConnectorsByDefault = 10;
+
+/**
+ * A connectorId within the charger's connectors (0 is the charger itself): NumberOfConnectors as the charger
+ * reported it, else one for an Easee, else `maxConnectorsByDefault`. Anything else — negative, fractional, 1e308 —
+ * is out of range.
+ */
+export function connectorInRange(value: unknown, connectors: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= connectors;
+}
+
+/** An ISO time the charger sent, or undefined when it is missing or does not parse. */
+export function asTimestamp(value: unknown): string | undefined {
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : undefined;
+}
+
+/** A refusal of a CALL by the model: answered with this OCPP-J error code instead of a CALLRESULT. */
+export class CallRefusal extends Error {
+  readonly code: 'PropertyConstraintViolation' | 'OccurenceConstraintViolation';
+
+  constructor(code: CallRefusal['code'], description: string) {
+    super(description);
+    this.name = 'CallRefusal';
+    this.code = code;
+  }
+}

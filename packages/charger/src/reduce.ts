@@ -7,6 +7,7 @@ import { commandResponse, commandTimedOut, requestCommand } from './handlers/eas
 import { answer } from './handlers/index.ts';
 import { showStatus } from './handlers/status.ts';
 import { channelsDisagree, observation } from './handlers/stream.ts';
+import { CallRefusal } from './lenient.ts';
 import {
   type ChargerContext,
   type ChargerEvent,
@@ -123,7 +124,10 @@ function reduceCall(context: ChargerContext, call: Extract<ChargerEvent, { type:
     // An actor whose action throws stops for good (XState #5088); a CALLERROR lets the charger retry instead.
     reduction.events.length = 0;
     next = context;
-    outcome = { ok: false, code: 'InternalError', description: error instanceof Error ? error.message : String(error) };
+    outcome =
+      error instanceof CallRefusal
+        ? { ok: false, code: error.code, description: error.message }
+        : { ok: false, code: 'InternalError', description: error instanceof Error ? error.message : String(error) };
   }
   next = {
     ...next,

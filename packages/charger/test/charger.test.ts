@@ -185,7 +185,41 @@ describe('transactions', () => {
       lookups: { heartbeatIntervalS: 300, idTagInfo: { status: 'Accepted' }, transactionId: 7 },
     });
     expect(charger.context.lastCall?.response).toMatchObject({ ok: true, payload: { transactionId: 7 } });
-    expect(charger.context.transactions['7']?.flags).toEqual(['schema: meterStart must be integer']);
+    // The garbage timestamp is kept in a flag; the transaction is ordered by the server's time.
+    expect(charger.context.transactions['7']).toMatchObject({
+      startedAt: '2026-11-22T10:00:00.000Z',
+      flags: ['schema: meterStart must be integer', 'unparseable-timestamp: "garbage"'],
+    });
+  });
+
+  it('does not let two different malformed StartTransactions share a transaction id', () => {
+    const charger = new ChargerDriver();
+    charger.connect();
+    const first = charger.call('StartTransaction', { idTag: 'TAG-OK', timestamp: 'yesterday' });
+    const second = charger.call('StartTransaction', { idTag: 'TAG-OK', timestamp: 'tomorrow' });
+    const retried = charger.call('StartTransaction', { idTag: 'tag-ok', timestamp: 'tomorrow' });
+    expect(first).toMatchObject({ ok: true, payload: { transactionId: 100 } });
+    expect(second).toMatchObject({ ok: true, payload: { transactionId: 101 } });
+    expect(retried).toEqual(second);
+  });
+
+  it('keeps a transaction on an out-of-range connector, flagged, and refuses such a StatusNotification', () => {
+    const charger = new ChargerDriver();
+    charger.connect();
+    expect(charger.call('StartTransaction', start({ connectorId: 1e308 }))).toMatchObject({ ok: true });
+    expect(charger.eventsOf('transaction-started')[0]?.data.transaction).toMatchObject({
+      connectorId: 0,
+      flags: ['connector-out-of-range: 1e+308'],
+    });
+    for (const connectorId of [-1, 1e308, 2]) {
+      expect(
+        charger.call('StatusNotification', { connectorId, status: 'Available', errorCode: 'NoError' }),
+      ).toMatchObject({
+        ok: false,
+        code: 'PropertyConstraintViolation',
+      });
+    }
+    expect(Object.keys(charger.context.connectors)).toEqual([]);
   });
 });
 

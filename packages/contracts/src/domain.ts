@@ -21,6 +21,11 @@ export interface ChargerRegistration {
   readonly serial: string;
   /** scrypt hash of the Basic-auth password; absent when the charger connects without one. */
   readonly passwordHash?: string;
+  /**
+   * The hash of the password before the charger accepted a new AuthorizationKey: still accepted until the charger
+   * connects with the new one (OCPP security white paper, password change), so a rotation cannot lock it out.
+   */
+  readonly previousPasswordHash?: string;
   readonly registeredAt: string;
   readonly updatedAt: string;
   /** Set when the charger registered itself under FLEETWIRE_AUTO_REGISTER. */
@@ -68,24 +73,27 @@ export interface TransactionRecord {
 }
 
 /** Event types published on `fw.events.<type>.<serial>`. */
-export type FleetEventType =
-  | 'connection'
-  | 'boot'
-  | 'status'
-  | 'transaction-started'
-  | 'transaction-updated'
-  | 'transaction-stopped'
-  | 'meter-values'
-  | 'firmware'
-  | 'diagnostics'
-  | 'security'
-  | 'data-transfer'
-  | 'command'
-  | 'stream-session-started'
-  | 'stream-session-stopped'
-  | 'audit'
-  | 'alert'
-  | 'current-limit';
+export const fleetEventTypes = [
+  'connection',
+  'boot',
+  'status',
+  'transaction-started',
+  'transaction-updated',
+  'transaction-stopped',
+  'meter-values',
+  'firmware',
+  'diagnostics',
+  'security',
+  'data-transfer',
+  'command',
+  'stream-session-started',
+  'stream-session-stopped',
+  'audit',
+  'alert',
+  'current-limit',
+] as const;
+
+export type FleetEventType = (typeof fleetEventTypes)[number];
 
 /**
  * Something that happened to a charger. `id` is `<serial>:<seq>` with seq counting per charger, so a

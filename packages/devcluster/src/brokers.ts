@@ -154,7 +154,6 @@ export class RabbitMqServer extends Broker {
       name: 'rabbitmq-server',
       command: this.bin('rabbitmq-server'),
       args: [],
-      group: true,
       env: {
         RABBITMQ_NODENAME: this.nodeName,
         RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1',

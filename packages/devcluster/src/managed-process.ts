@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { signalGroup, spawnGroup } from './child-registry.ts';
 
 export interface ProcessSpec {
   readonly name: string;
@@ -6,13 +7,12 @@ export interface ProcessSpec {
   readonly args: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
-  /** Signals go to the whole process group (a launcher script and the program it started). */
-  readonly group?: boolean;
 }
 
 /**
  * A child process the cluster owns: started, stopped (SIGTERM), killed (SIGKILL), paused (SIGSTOP) and resumed,
- * with its output kept for when a test needs to say what went wrong.
+ * with its output kept for when a test needs to say what went wrong. It leads a process group of its own, and
+ * signals go to the whole group (a launcher script and the program it started), so nothing it started outlives it.
  */
 export class ManagedProcess {
   readonly spec: ProcessSpec;
@@ -39,11 +39,10 @@ export class ManagedProcess {
   start(): void {
     if (this.running) return;
     this.output.length = 0;
-    const child = spawn(this.spec.command, [...this.spec.args], {
+    const child = spawnGroup(this.spec.command, this.spec.args, {
       env: { ...process.env, ...this.spec.env },
-      cwd: this.spec.cwd,
+      ...(this.spec.cwd === undefined ? {} : { cwd: this.spec.cwd }),
       stdio: ['ignore', 'pipe', 'pipe'],
-      detached: this.spec.group === true,
     });
     const keep = (chunk: Buffer) => {
       this.output.push(chunk.toString());
@@ -68,13 +67,7 @@ export class ManagedProcess {
   /** SIGTERM and wait; SIGKILL if it has not exited after `graceMs`. */
   private signal(signal: NodeJS.Signals): void {
     const pid = this.child?.pid;
-    if (pid === undefined) return;
-    try {
-      if (this.spec.group === true) process.kill(-pid, signal);
-      else this.child?.kill(signal);
-    } catch {
-      // already gone
-    }
+    if (pid !== undefined) signalGroup(pid, signal);
   }
 
   async stop(graceMs = 60_000): Promise<number | null> {

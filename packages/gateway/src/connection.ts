@@ -25,6 +25,7 @@ import {
 import type { FleetwireMetrics, Logger } from '@fleetwire/telemetry';
 import { WebSocket } from 'ws';
 import { RateLimiter } from './rate-limiter.ts';
+import type { RefusalSummary } from './refusal-summary.ts';
 import type { WorkerClient } from './worker-client.ts';
 
 export interface ConnectionIdentity {
@@ -100,6 +101,7 @@ export class ChargerConnection {
   private childLog: Logger | undefined;
   private readonly metrics: FleetwireMetrics;
   private readonly rate: RateLimiter;
+  private readonly refusals: RefusalSummary;
   private inbound: Promise<void> = Promise.resolve();
   private inboundDepth = 0;
   private readonly queued: QueuedCall[] = [];
@@ -126,7 +128,9 @@ export class ChargerConnection {
     worker: WorkerClient,
     log: Logger,
     metrics: FleetwireMetrics,
+    refusals: RefusalSummary,
   ) {
+    this.refusals = refusals;
     this.ws = ws;
     this.identity = identity;
     this.settings = settings;
@@ -258,7 +262,9 @@ export class ChargerConnection {
   }
 
   private refuse(id: string, code: ErrorCode, description: string): void {
-    this.log.info({ messageId: id, code, description }, 'CALL refused');
+    // A flood would write a line per CALL: each is debug, and the gateway says how many, once a minute, at info.
+    this.log.debug({ messageId: id, code, description }, 'CALL refused');
+    this.refusals.count(this.identity.serial, code);
     this.send(serializeCallError(id, code, description));
   }
 
@@ -266,12 +272,14 @@ export class ChargerConnection {
     this.alive = true;
     this.lastActivity = Date.now();
     if (isBinary) {
-      this.log.info('binary frame ignored: OCPP-J uses text frames');
+      this.log.debug('binary frame ignored: OCPP-J uses text frames');
+      this.refusals.count(this.identity.serial, 'binary-frame');
       return;
     }
     const parsed = parseFrame(data.toString('utf8'));
     if (parsed.kind === 'drop') {
-      this.log.info({ reason: parsed.reason }, 'frame dropped');
+      this.log.debug({ reason: parsed.reason }, 'frame dropped');
+      this.refusals.count(this.identity.serial, 'dropped-frame');
       return;
     }
     if (parsed.kind === 'malformed') {
@@ -309,20 +317,29 @@ export class ChargerConnection {
       this.log.warn({ messageId: id, action, violation: violation.message }, 'transaction message breaks its schema');
     }
     this.inboundDepth += 1;
+    // Backpressure, not refusal: with this many CALLs waiting, the socket stops being read until they are answered.
+    if (this.inboundDepth >= this.settings.maxInboundCalls && !this.ws.isPaused) this.ws.pause();
     this.inbound = this.inbound
       .then(() => this.forward(frame, violation))
       .catch((error: unknown) => this.log.error({ messageId: id, err: error }, 'CALL handling failed'))
       .finally(() => {
         this.inboundDepth -= 1;
+        if (this.inboundDepth < this.settings.maxInboundCalls && this.ws.isPaused) this.ws.resume();
       });
   }
 
-  /** Why a CALL is refused before its payload is even looked at, if it is. */
+  /**
+   * Why a CALL is refused before its payload is even looked at, if it is. A charger that waits for each answer
+   * before its next CALL is compliant (OCPP-J §4.1.1) however fast it goes — that is how a charger flushes its
+   * offline queue — so only CALLs sent while another is unanswered count against the flood limits, and a
+   * transaction message is never refused for its rate: it waits, with the socket paused when too many do.
+   */
   private refusalOf({ action }: CallFrame): { code: ErrorCode; description: string } | undefined {
     if (!isKnownAction(action)) return { code: 'NotImplemented', description: `unknown action ${action}` };
     if (!isChargePointAction(action)) {
       return { code: 'NotSupported', description: `${action} is sent by a central system, not a charge point` };
     }
+    if (this.inboundDepth === 0 || transactionRelated.has(action)) return undefined;
     if (!this.rate.take()) {
       return {
         code: 'GenericError',

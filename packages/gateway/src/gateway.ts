@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { hashPassword, parseBasicAuth, VerifiedCredentials } from '@fleetwire/auth';
 import type { Bus, Subscription } from '@fleetwire/bus';
 import {
+  type ChargerRegistration,
   type CommandRuleSettings,
   type EdgeCallOutcome,
   type EdgeCallRequest,
@@ -18,7 +19,8 @@ import { FleetwireMetrics, type Logger } from '@fleetwire/telemetry';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { ChargerConnection, type ConnectionSettings } from './connection.ts';
 import { ocppSubprotocol, refuseUpgrade, serialFromPath } from './handshake.ts';
-import { LoginFailures } from './rate-limiter.ts';
+import { LoginThrottle } from './rate-limiter.ts';
+import { RefusalSummary } from './refusal-summary.ts';
 import { WorkerClient } from './worker-client.ts';
 
 export interface GatewayOptions {
@@ -57,7 +59,8 @@ export class OcppGateway {
   private readonly wss: WebSocketServer;
   private readonly worker: WorkerClient;
   private readonly credentials = new VerifiedCredentials();
-  private readonly loginFailures = new LoginFailures();
+  private readonly logins = new LoginThrottle();
+  private readonly refusals: RefusalSummary;
   private readonly settings: ConnectionSettings;
   private readonly log: Logger;
   private readonly metrics: FleetwireMetrics;
@@ -79,6 +82,7 @@ export class OcppGateway {
     this.metrics = options.metrics ?? new FleetwireMetrics();
     this.metrics.observe({ connections: () => this.connections.size });
     this.worker = new WorkerClient(options.bus);
+    this.refusals = new RefusalSummary(options.logger);
     this.settings = {
       callTimeoutMs: options.callTimeoutMs,
       pingIntervalS: options.pingIntervalS,
@@ -225,23 +229,35 @@ export class OcppGateway {
       return { ok: true, authenticated: false, rules: ruleSettingsOf(registration) };
     }
     const challenge = { 'WWW-Authenticate': 'Basic realm="fleetwire", charset="UTF-8"' };
-    if (this.loginFailures.blocked(serial)) {
-      return {
-        ok: false,
-        status: 429,
-        reason: 'too many failed logins; wait a minute',
-        headers: { 'Retry-After': '60' },
-      };
-    }
     if (credentials === undefined) return { ok: false, status: 401, reason: 'Basic auth required', headers: challenge };
-    const valid =
-      credentials.user === serial &&
-      (await this.credentials.verify(serial, credentials.password, registration.passwordHash));
+    const source = `${request.socket.remoteAddress ?? '?'}|${serial}`;
+    const valid = credentials.user === serial && (await this.passwordMatches(registration, credentials.password));
     if (!valid) {
-      this.loginFailures.record(serial);
+      await sleep(this.logins.failed(source));
       return { ok: false, status: 401, reason: 'wrong charge point identity or password', headers: challenge };
     }
+    this.logins.succeeded(source);
     return { ok: true, authenticated: true, rules: ruleSettingsOf(registration) };
+  }
+
+  /**
+   * The charger's password against its registration: the current hash, else the one before a rotation. The
+   * first connection with the new password ends the rotation: the old hash is forgotten.
+   */
+  private async passwordMatches(registration: ChargerRegistration, password: string): Promise<boolean> {
+    const { serial, passwordHash, previousPasswordHash } = registration;
+    if (passwordHash !== undefined && (await this.credentials.verify(serial, password, passwordHash))) {
+      if (previousPasswordHash !== undefined) {
+        const { previousPasswordHash: _dropped, ...rest } = registration;
+        await this.options.registry.put({ ...rest, updatedAt: new Date().toISOString() });
+        this.log.info({ serial }, 'charger connected with its new AuthorizationKey; the old one is no longer accepted');
+      }
+      return true;
+    }
+    return (
+      previousPasswordHash !== undefined &&
+      (await this.credentials.verify(`${serial}#previous`, password, previousPasswordHash))
+    );
   }
 
   private accept(
@@ -281,6 +297,7 @@ export class OcppGateway {
       this.worker,
       this.log,
       this.metrics,
+      this.refusals,
     );
     this.metrics.connectionsOpened.inc({ authenticated: String(authenticated) });
     this.connections.set(serial, connection);
@@ -326,6 +343,7 @@ export class OcppGateway {
     this.evictions?.unsubscribe();
     this.centralSystemCalls?.unsubscribe();
     clearInterval(this.keepAlive);
+    this.refusals.stop();
     if (!this.draining) await this.drain(0);
     this.wss.close();
   }

@@ -21,35 +21,39 @@ export class RateLimiter {
   }
 }
 
-/** Failed logins per identity in a sliding minute; an identity over the limit is refused without a check. */
-export class LoginFailures {
-  private readonly failures = new Map<string, { count: number; since: number }>();
-  private readonly limit: number;
-  private readonly windowMs: number;
+/**
+ * Wrong passwords per source address and identity, answered ever more slowly (100 ms, doubling, at most 10 s),
+ * forgotten after ten quiet minutes. The right password is checked first and always passes, so nobody who merely
+ * knows a serial can lock its charger out; what a guesser gains is a slower line, and the delayed answers count
+ * against the gateway's bound on handshakes in progress.
+ */
+export class LoginThrottle {
+  private readonly failures = new Map<string, { count: number; lastAt: number }>();
+  private readonly baseMs: number;
+  private readonly maxMs: number;
+  private readonly forgetAfterMs: number;
 
-  constructor(limit = 10, windowMs = 60_000) {
-    this.limit = limit;
-    this.windowMs = windowMs;
+  constructor(baseMs = 100, maxMs = 10_000, forgetAfterMs = 600_000) {
+    this.baseMs = baseMs;
+    this.maxMs = maxMs;
+    this.forgetAfterMs = forgetAfterMs;
   }
 
-  blocked(identity: string, now = Date.now()): boolean {
-    const entry = this.failures.get(identity);
-    if (entry === undefined) return false;
-    if (now - entry.since > this.windowMs) {
-      this.failures.delete(identity);
-      return false;
-    }
-    return entry.count >= this.limit;
-  }
-
-  record(identity: string, now = Date.now()): void {
-    const entry = this.failures.get(identity);
-    if (entry === undefined || now - entry.since > this.windowMs) {
-      // Bounded: a flood of invented identities cannot grow this without limit.
+  /** Records a wrong attempt; answers how long to wait before saying so. */
+  failed(key: string, now = Date.now()): number {
+    let entry = this.failures.get(key);
+    if (entry === undefined || now - entry.lastAt > this.forgetAfterMs) {
+      // Bounded: a flood of invented sources and identities cannot grow this without limit.
       if (this.failures.size >= 100_000) this.failures.clear();
-      this.failures.set(identity, { count: 1, since: now });
-    } else {
-      entry.count += 1;
+      entry = { count: 0, lastAt: now };
+      this.failures.set(key, entry);
     }
+    entry.count += 1;
+    entry.lastAt = now;
+    return Math.min(this.maxMs, this.baseMs * 2 ** Math.min(entry.count - 1, 20));
+  }
+
+  succeeded(key: string): void {
+    this.failures.delete(key);
   }
 }

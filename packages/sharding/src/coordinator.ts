@@ -1,5 +1,5 @@
 import type { Logger } from '@fleetwire/telemetry';
-import type { KV, KvEntry } from '@nats-io/kv';
+import type { KV, KvEntry, KvWatchEntry } from '@nats-io/kv';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ownerOf } from './rendezvous.ts';
@@ -47,6 +47,9 @@ export class ShardCoordinator {
   private readonly held = new Map<number, Lease>();
   private readonly busy = new Set<number>();
   private liveMembers: string[] = [];
+  /** Members by the time of their last announcement, as one watcher of the members bucket sees them. */
+  private readonly announced = new Map<string, number>();
+  private watcher: { stop(): void } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
   private ticking: Promise<void> | undefined;
@@ -80,6 +83,7 @@ export class ShardCoordinator {
     this.members = await kvm.create(memberBucket, { history: 1, ttl: this.options.memberTtlMs });
     this.leases = await kvm.create(leaseBucket, { history: 1, ttl: this.options.leaseTtlMs * 3 });
     await this.announce();
+    await this.watchMembers();
     const period = Math.max(250, Math.min(this.options.leaseTtlMs, this.options.memberTtlMs) / 4);
     this.timer = setInterval(() => {
       this.ticking ??= this.tick().finally(() => {
@@ -93,20 +97,32 @@ export class ShardCoordinator {
     await this.members?.put(this.options.memberId, JSON.stringify({ since: Date.now() }));
   }
 
-  private async liveMembersNow(): Promise<string[]> {
+  /**
+   * Who is a member: read once at start, then kept by one long-lived watcher (one consumer), not by listing the
+   * bucket every round — each listing is a consumer of its own, and at a round a second per worker they pile up.
+   */
+  private async watchMembers(): Promise<void> {
     const members = this.members as KV;
-    const live: string[] = [];
     for await (const key of await members.keys()) {
       const entry = await members.get(key);
-      if (
-        entry !== null &&
-        entry.operation === 'PUT' &&
-        Date.now() - entry.created.getTime() < this.options.memberTtlMs
-      ) {
-        live.push(key);
-      }
+      if (entry !== null && entry.operation === 'PUT') this.announced.set(key, entry.created.getTime());
     }
-    return live.sort();
+    const updates = await members.watch({ include: 'updates' });
+    this.watcher = updates;
+    void (async () => {
+      for await (const entry of updates as AsyncIterable<KvWatchEntry>) {
+        if (entry.operation === 'PUT') this.announced.set(entry.key, entry.created.getTime());
+        else this.announced.delete(entry.key);
+      }
+    })().catch((error: unknown) => this.log.warn({ err: error }, 'members watcher stopped'));
+  }
+
+  private liveMembersNow(): string[] {
+    const now = Date.now();
+    return [...this.announced]
+      .filter(([, announcedAt]) => now - announcedAt < this.options.memberTtlMs)
+      .map(([member]) => member)
+      .sort();
   }
 
   private async tick(): Promise<void> {
@@ -114,7 +130,7 @@ export class ShardCoordinator {
     try {
       await this.announce();
       await this.renew();
-      this.liveMembers = await this.liveMembersNow();
+      this.liveMembers = this.liveMembersNow();
       if (!this.liveMembers.includes(this.options.memberId)) this.liveMembers.push(this.options.memberId);
       await this.rebalance();
     } catch (error) {
@@ -230,6 +246,7 @@ export class ShardCoordinator {
     this.stopping = true;
     clearInterval(this.timer);
     await this.ticking;
+    this.watcher?.stop();
     await this.members?.delete(this.options.memberId).catch(() => undefined);
     await Promise.all(this.ownedShards.map((shard) => this.exclusive(shard, () => this.handOver(shard))));
   }

@@ -1,27 +1,9 @@
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { type FileHandle, mkdir, open, rename, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { type FileHandle, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Durability, Keyspace, KeyspaceOp } from './keyspace.ts';
-
-/** Reads a JSON-lines file, skipping a torn last line left by a crash mid-write. */
-export async function* readJsonLines(path: string): AsyncGenerator<unknown> {
-  try {
-    await stat(path);
-  } catch {
-    return;
-  }
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) {
-    if (line.length === 0) continue;
-    try {
-      yield JSON.parse(line);
-    } catch {
-      // Only the last line can be torn; anything after it was never acknowledged.
-    }
-  }
-}
+import { encodeRecord, ensureDataDir, fileMode, loadRecordFile, type RepairNotice } from './record-file.ts';
 
 interface PendingWrite {
   readonly text: string;
@@ -32,6 +14,8 @@ interface PendingWrite {
 export interface FileJournalOptions {
   /** Compact when the journal holds this many more ops than there are live keys. */
   readonly compactAfterOps?: number;
+  /** Told when opening repaired a file (a torn tail cut off). */
+  readonly notice?: RepairNotice;
 }
 
 /**
@@ -57,15 +41,20 @@ export class FileJournal implements Durability {
   }
 
   static async open(dir: string, keyspace: Keyspace, options: FileJournalOptions = {}): Promise<FileJournal> {
-    await mkdir(dir, { recursive: true });
+    await ensureDataDir(dir);
     let replayed = 0;
+    const notice = options.notice ?? (() => {});
     for (const path of [join(dir, 'state.jsonl'), join(dir, 'journal.jsonl')]) {
-      for await (const op of readJsonLines(path)) {
-        keyspace.apply(op as KeyspaceOp);
-        replayed += 1;
-      }
+      await loadRecordFile(
+        path,
+        (op) => {
+          keyspace.apply(op as KeyspaceOp);
+          replayed += 1;
+        },
+        notice,
+      );
     }
-    const handle = await open(join(dir, 'journal.jsonl'), 'a');
+    const handle = await open(join(dir, 'journal.jsonl'), 'a', fileMode);
     const journal = new FileJournal(dir, handle, keyspace, options.compactAfterOps ?? 200_000);
     journal.opsSinceCompaction = replayed;
     return journal;
@@ -74,7 +63,7 @@ export class FileJournal implements Durability {
   persist(ops: readonly KeyspaceOp[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
     let text = '';
-    for (const op of ops) text += `${JSON.stringify(op)}\n`;
+    for (const op of ops) text += encodeRecord(op);
     this.opsSinceCompaction += ops.length;
     return new Promise((resolve, reject) => {
       this.pending.push({ text, resolve, reject });
@@ -107,9 +96,9 @@ export class FileJournal implements Durability {
    */
   private async compact(): Promise<void> {
     const temporary = join(this.dir, 'state.jsonl.tmp');
-    const out = createWriteStream(temporary);
+    const out = createWriteStream(temporary, { mode: fileMode });
     for (const op of this.keyspace.dump()) {
-      if (!out.write(`${JSON.stringify(op)}\n`)) await once(out, 'drain');
+      if (!out.write(encodeRecord(op))) await once(out, 'drain');
     }
     out.end();
     await once(out, 'finish');
@@ -118,7 +107,7 @@ export class FileJournal implements Durability {
     await written.close();
     await rename(temporary, join(this.dir, 'state.jsonl'));
     await this.handle.close();
-    this.handle = await open(join(this.dir, 'journal.jsonl'), 'w');
+    this.handle = await open(join(this.dir, 'journal.jsonl'), 'w', fileMode);
     this.opsSinceCompaction = 0;
   }
 

@@ -1,7 +1,7 @@
-import { type FileHandle, mkdir, open, rename, stat } from 'node:fs/promises';
+import { type FileHandle, open, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FleetEvent } from '@fleetwire/contracts';
-import { readJsonLines } from './file-journal.ts';
+import { encodeRecord, ensureDataDir, fileMode, loadRecordFile, type RepairNotice } from './record-file.ts';
 import { type EventFilter, type EventLog, matchesEvent, type StoredEvent } from './stores.ts';
 
 export interface LocalEventLogOptions {
@@ -9,6 +9,8 @@ export interface LocalEventLogOptions {
   readonly retained?: number;
   /** Rotate the file past this size; one rotated file is kept. */
   readonly maxFileBytes?: number;
+  /** Told when opening repaired a file (a torn tail cut off). */
+  readonly notice?: RepairNotice;
 }
 
 /**
@@ -44,16 +46,26 @@ export class LocalEventLog implements EventLog {
   }
 
   static async open(dir: string, options: LocalEventLogOptions = {}): Promise<LocalEventLog> {
-    await mkdir(dir, { recursive: true });
+    await ensureDataDir(dir);
     const log = new LocalEventLog(dir, options);
     for (const path of [join(dir, 'events.1.jsonl'), join(dir, 'events.jsonl')]) {
-      for await (const stored of readJsonLines(path)) log.remember(stored as StoredEvent);
+      const report = await loadRecordFile(
+        path,
+        (stored) => log.remember(stored as StoredEvent),
+        options.notice ?? (() => {}),
+      );
+      // A sequence number that reached a reader must never be given to another event, even when its record was
+      // torn off: the cut text still names it.
+      for (const torn of report?.tornTail?.records ?? []) {
+        const seq = /"seq":(\d+)/.exec(torn.text)?.[1];
+        if (seq !== undefined) log.lastSeq = Math.max(log.lastSeq, Number(seq));
+      }
     }
     log.fileBytes = await stat(join(dir, 'events.jsonl')).then(
       (info) => info.size,
       () => 0,
     );
-    log.handle = await open(join(dir, 'events.jsonl'), 'a');
+    log.handle = await open(join(dir, 'events.jsonl'), 'a', fileMode);
     return log;
   }
 
@@ -92,11 +104,14 @@ export class LocalEventLog implements EventLog {
   }
 
   private writeToFile(fresh: readonly StoredEvent[]): Promise<void> {
-    const text = fresh.map((stored) => `${JSON.stringify(stored)}\n`).join('');
-    // Appends are chained so that the file order is the sequence order.
+    let text = '';
+    for (const stored of fresh) text += encodeRecord(stored);
+    // Appends are chained so that the file order is the sequence order; each is synced before readers hear of it,
+    // so an event a reader saw is never lost (and its sequence number never given again).
     this.chain = this.chain.then(async () => {
       if (this.fileBytes > this.maxFileBytes) await this.rotate();
       await this.handle?.write(text);
+      await this.handle?.datasync();
       this.fileBytes += Buffer.byteLength(text);
     });
     return this.chain;
@@ -106,7 +121,7 @@ export class LocalEventLog implements EventLog {
     const dir = this.dir as string;
     await this.handle?.close();
     await rename(join(dir, 'events.jsonl'), join(dir, 'events.1.jsonl'));
-    this.handle = await open(join(dir, 'events.jsonl'), 'a');
+    this.handle = await open(join(dir, 'events.jsonl'), 'a', fileMode);
     this.fileBytes = 0;
   }
 
@@ -125,15 +140,15 @@ export class LocalEventLog implements EventLog {
     return this.after(afterSeq, limit, filter);
   }
 
-  follow(afterSeq: number, filter: EventFilter, listener: (stored: StoredEvent) => void): () => void {
+  follow(afterSeq: number | 'now', filter: EventFilter, listener: (stored: StoredEvent) => void): () => void {
     // The ring is read and the listener registered in one turn; a listener call for an event already read is skipped.
-    let delivered = afterSeq;
+    let delivered = afterSeq === 'now' ? this.lastSeq : afterSeq;
     const deliver = (stored: StoredEvent) => {
       if (stored.seq <= delivered) return;
       delivered = stored.seq;
       if (matchesEvent(stored.event, filter)) listener(stored);
     };
-    for (const stored of this.after(afterSeq, Number.POSITIVE_INFINITY, {})) deliver(stored);
+    for (const stored of this.after(delivered, Number.POSITIVE_INFINITY, {})) deliver(stored);
     delivered = Math.max(delivered, this.lastSeq);
     this.listeners.add(deliver);
     return () => this.listeners.delete(deliver);

@@ -9,6 +9,7 @@ import {
   KeyspaceTransactionStore,
 } from './keyspace-stores.ts';
 import { LocalEventLog } from './local-event-log.ts';
+import { ensureDataDir, type RepairNotice } from './record-file.ts';
 import type { Stores } from './stores.ts';
 
 function storesOver(keyspace: Keyspace, events: LocalEventLog, shardCount: number): Stores {
@@ -31,9 +32,14 @@ export function memoryStores(shardCount = 256): Stores {
   return storesOver(new Keyspace(), LocalEventLog.inMemory(), shardCount);
 }
 
-/** The embedded default: everything under one directory (FLEETWIRE_DATA_DIR), synced before acknowledged. */
-export async function fileStores(dir: string, shardCount = 256): Promise<Stores> {
+/**
+ * The embedded default: everything under one directory (FLEETWIRE_DATA_DIR), synced before acknowledged, every
+ * record checksummed. `notice` hears of repairs made on open (a torn tail cut off).
+ */
+export async function fileStores(dir: string, shardCount = 256, notice?: RepairNotice): Promise<Stores> {
+  await ensureDataDir(dir);
   const keyspace = new Keyspace();
-  keyspace.useDurability(await FileJournal.open(join(dir, 'state'), keyspace));
-  return storesOver(keyspace, await LocalEventLog.open(join(dir, 'events')), shardCount);
+  keyspace.useDurability(await FileJournal.open(join(dir, 'state'), keyspace, notice === undefined ? {} : { notice }));
+  const events = await LocalEventLog.open(join(dir, 'events'), notice === undefined ? {} : { notice });
+  return storesOver(keyspace, events, shardCount);
 }

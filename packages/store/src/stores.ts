@@ -145,7 +145,8 @@ export interface EventLog {
    * Calls `listener` with every event after `afterSeq` that matches, stored ones first and then new ones as they
    * are appended, in sequence order and without gaps, until the returned function is called.
    */
-  follow(afterSeq: number, filter: EventFilter, listener: (stored: StoredEvent) => void): () => void;
+  /** `afterSeq` 'now': only events appended from now on. */
+  follow(afterSeq: number | 'now', filter: EventFilter, listener: (stored: StoredEvent) => void): () => void;
 }
 
 export interface Stores {

@@ -3,7 +3,7 @@ import { TokenSet } from '@fleetwire/auth';
 import { ensureStream, JetStreamEventLog, NatsBus } from '@fleetwire/bus';
 import type { Config } from '@fleetwire/config';
 import { connectRedis, redisStores } from '@fleetwire/store';
-import type { FleetwireMetrics, Logger } from '@fleetwire/telemetry';
+import { announceWait, type FleetwireMetrics, type Logger } from '@fleetwire/telemetry';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { type RunningEdge, startEdge } from './edge.ts';
 
@@ -14,11 +14,15 @@ export async function startClusterEdge(
   metrics?: FleetwireMetrics,
 ): Promise<RunningEdge & { readonly id: string }> {
   const id = config.instanceId ?? `${hostname()}-${process.pid}`;
-  const bus = await NatsBus.connect({
-    servers: config.natsUrl as string,
-    name: `fleetwire edge ${id}`,
-    onStatus: (status) => logger.info({ status }, 'NATS connection'),
-  });
+  const bus = await announceWait(
+    logger,
+    `NATS at ${config.natsUrl}`,
+    NatsBus.connect({
+      servers: config.natsUrl as string,
+      name: `fleetwire edge ${id}`,
+      onStatus: (status) => logger.info({ status }, 'NATS connection'),
+    }),
+  );
   await ensureStream(await jetstreamManager(bus.connection), 'FW_EVENTS');
   const stores = redisStores(connectRedis(config.redisUrl as string), {
     shardCount: config.shards,

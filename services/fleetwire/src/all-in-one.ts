@@ -16,7 +16,7 @@ export async function startAllInOne(
   metrics?: FleetwireMetrics,
 ): Promise<{ readiness(): Readiness; stop(): Promise<void> }> {
   const bus = new InProcessBus();
-  const stores = await fileStores(config.dataDir, config.shards);
+  const stores = await fileStores(config.dataDir, config.shards, (message, details) => logger.warn(details, message));
   const stream = config.easee === undefined ? undefined : new LocalEaseeStream(join(config.dataDir, 'parked.jsonl'));
   const commands = config.easee === undefined ? undefined : new LocalCommandQueue();
   const worker = await startSoleWorker({

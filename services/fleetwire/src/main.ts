@@ -2,9 +2,11 @@
 import { type Config, ConfigError, loadConfig } from '@fleetwire/config';
 import { startClusterEdge } from '@fleetwire/edge';
 import { startClusterIngest } from '@fleetwire/ingest';
+import { CorruptRecordError } from '@fleetwire/store';
 import { createLogger, FleetwireMetrics, type Logger, type Readiness, startOpsServer } from '@fleetwire/telemetry';
 import { startClusterWorker } from '@fleetwire/worker';
 import { startAllInOne } from './all-in-one.ts';
+import { dataCommand } from './data-command.ts';
 import { simulate } from './simulate.ts';
 
 interface Running {
@@ -41,6 +43,10 @@ async function main(): Promise<void> {
     process.exitCode = await simulate(process.argv.slice(3));
     return;
   }
+  if (process.argv[2] === 'data') {
+    process.exitCode = await dataCommand(process.argv.slice(3));
+    return;
+  }
   let config: Config;
   try {
     config = loadConfig();
@@ -67,7 +73,16 @@ async function main(): Promise<void> {
           started: () => running !== undefined,
         });
   if (ops !== undefined) logger.info({ port: ops.port }, 'metrics and probes listening');
-  running = await startRole(config, logger, metrics);
+  try {
+    running = await startRole(config, logger, metrics);
+  } catch (error) {
+    // Damage in the embedded store is not something to start on: say where it is and how to look, in one line.
+    if (error instanceof CorruptRecordError) {
+      process.stderr.write(`fleetwire: ${error.message}\n`);
+      process.exit(3);
+    }
+    throw error;
+  }
   const role = running;
 
   let stopping = false;

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { ensureStream, JetStreamCommandSource, JetStreamEaseePort, NatsBus } from '@fleetwire/bus';
 import type { Config, EaseeStreamConfig } from '@fleetwire/config';
 import { EaseeBridge } from '@fleetwire/easee-bridge';
-import type { FleetwireMetrics, Logger, Readiness } from '@fleetwire/telemetry';
+import { announceWait, type FleetwireMetrics, type Logger, type Readiness } from '@fleetwire/telemetry';
 import { jetstreamManager } from '@nats-io/jetstream';
 
 export interface RunningIngest {
@@ -23,11 +23,15 @@ export async function startClusterIngest(
   metrics?: FleetwireMetrics,
 ): Promise<RunningIngest> {
   const id = config.instanceId ?? `${hostname()}-${process.pid}`;
-  const bus = await NatsBus.connect({
-    servers: config.natsUrl as string,
-    name: `fleetwire ingest ${id}`,
-    onStatus: (status) => logger.info({ status }, 'NATS connection'),
-  });
+  const bus = await announceWait(
+    logger,
+    `NATS at ${config.natsUrl}`,
+    NatsBus.connect({
+      servers: config.natsUrl as string,
+      name: `fleetwire ingest ${id}`,
+      onStatus: (status) => logger.info({ status }, 'NATS connection'),
+    }),
+  );
   const manager = await jetstreamManager(bus.connection);
   for (const stream of ['FW_EASEE', 'FW_EASEE_CMD', 'FW_PARKED'] as const) await ensureStream(manager, stream);
   const bridge = new EaseeBridge({

@@ -3,8 +3,8 @@ import { ActorHost } from '@fleetwire/actor-host';
 import { ensureStream, JetStreamCommandSink, JetStreamEventLog, JetStreamShardStreams, NatsBus } from '@fleetwire/bus';
 import type { Config } from '@fleetwire/config';
 import { ShardCoordinator } from '@fleetwire/sharding';
-import { connectRedis, redisStores } from '@fleetwire/store';
-import type { FleetwireMetrics, Logger, Readiness } from '@fleetwire/telemetry';
+import { connectRedis, redisReady, redisStores } from '@fleetwire/store';
+import { announceWait, type FleetwireMetrics, type Logger, type Readiness } from '@fleetwire/telemetry';
 import { jetstreamManager } from '@nats-io/jetstream';
 
 export interface ClusterWorker {
@@ -28,14 +28,19 @@ export async function startClusterWorker(
   metrics?: FleetwireMetrics,
 ): Promise<ClusterWorker> {
   const id = config.instanceId ?? hostname();
-  const bus = await NatsBus.connect({
-    servers: config.natsUrl as string,
-    name: `fleetwire worker ${id}`,
-    onStatus: (status) => logger.info({ status }, 'NATS connection'),
-  });
+  const bus = await announceWait(
+    logger,
+    `NATS at ${config.natsUrl}`,
+    NatsBus.connect({
+      servers: config.natsUrl as string,
+      name: `fleetwire worker ${id}`,
+      onStatus: (status) => logger.info({ status }, 'NATS connection'),
+    }),
+  );
   const manager = await jetstreamManager(bus.connection);
   for (const stream of ['FW_EVENTS', 'FW_EASEE', 'FW_EASEE_CMD'] as const) await ensureStream(manager, stream);
   const redis = connectRedis(config.redisUrl as string);
+  await announceWait(logger, `Redis at ${config.redisUrl}`, redisReady(redis));
   const stores = redisStores(redis, { shardCount: config.shards, events: new JetStreamEventLog(bus.connection) });
   const host = new ActorHost({
     bus,

@@ -4,7 +4,7 @@ import { type ChargerRegistration, isValidSerial, ruleSettingsOf } from '@fleetw
 import type { ListedCharger } from '@fleetwire/store';
 import type { FastifyInstance } from 'fastify';
 import type { ApiOptions } from '../context.ts';
-import { readImportRows } from '../csv.ts';
+import { importSummary, readImportRows } from '../csv.ts';
 import { anyObject, errorBody, pageOf, registrationBody, registrationView, serialParam } from '../schemas.ts';
 import { askWorker, replyWith } from '../worker-requests.ts';
 
@@ -82,7 +82,7 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
   app.post<{ Body: unknown }>(
     '/api/chargers/import',
     {
-      config: { scope: 'admin', audit: 'charger.import' },
+      config: { scope: 'admin', audit: 'charger.import', auditSummary: importSummary('serial') },
       bodyLimit: 5 * 1024 * 1024,
       schema: {
         summary: 'Register many chargers: a JSON array of registrations, or CSV with columns serial,password',
@@ -116,8 +116,11 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
       for (const [i, row] of rows.entries()) {
         const line = i + 1;
         const serial = String(row.serial ?? '');
-        const password = row.password === undefined || row.password === '' ? undefined : String(row.password);
-        if (!isValidSerial(serial))
+        const password = row.password === undefined || row.password === '' ? undefined : row.password;
+        if (password !== undefined && typeof password !== 'string') {
+          // A number would be turned into text that is not what the charger will send (1234567890123456789).
+          counts.failed.push({ line, error: 'password must be a JSON string' });
+        } else if (!isValidSerial(serial))
           counts.failed.push({ line, error: `serial ${JSON.stringify(serial)} does not match ^[A-Za-z0-9_-]{1,48}$` });
         else if (password !== undefined && (password.length < 16 || password.length > 64)) {
           counts.failed.push({ line, error: 'password must be 16 to 64 characters' });

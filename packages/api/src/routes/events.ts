@@ -1,23 +1,28 @@
+import { fleetEventTypes } from '@fleetwire/contracts';
 import type { StoredEvent } from '@fleetwire/store';
 import type { FastifyInstance } from 'fastify';
+import { allows } from '../auth.ts';
 import type { ApiOptions } from '../context.ts';
 import { errorBody, serialParam } from '../schemas.ts';
 
 const maxClients = 200;
 const maxBufferedBytes = 1024 * 1024;
 const heartbeatMs = 15_000;
+const visibleTypes = fleetEventTypes.filter((type) => type !== 'audit');
 
 export function eventRoutes(app: FastifyInstance, options: ApiOptions): void {
   let clients = 0;
-  app.get<{ Querystring: { serial?: string; type?: string; after?: number } }>(
+  app.get<{ Querystring: { serial?: string; type?: string; after?: number; from?: number } }>(
     '/api/events',
     {
       config: { scope: 'read' },
       schema: {
         summary: 'Fleet events as Server-Sent Events, resumable',
         description:
-          'Each event carries its sequence in the durable stream as its SSE id. Reconnect with `Last-Event-ID` (or ' +
-          '`after`) to get every event after it, stored ones first, without gaps. `type` takes a comma-separated list.',
+          'Each event carries its sequence in the durable stream as its SSE id. A new stream starts with the events ' +
+          'from now on; reconnect with `Last-Event-ID` (or `from`) to get every event after that sequence, stored ' +
+          'ones first, without gaps (`from=0`: everything still kept). `type` takes a comma-separated list. Audit ' +
+          'events are sent to admin tokens only.',
         tags: ['events'],
         querystring: {
           type: 'object',
@@ -25,20 +30,29 @@ export function eventRoutes(app: FastifyInstance, options: ApiOptions): void {
           properties: {
             serial: serialParam,
             type: { type: 'string', maxLength: 500 },
-            after: { type: 'integer', minimum: 0 },
+            from: { type: 'integer', minimum: 0, description: 'Sequence to resume after (as Last-Event-ID)' },
+            after: { type: 'integer', minimum: 0, deprecated: true, description: 'The old name of `from`' },
           },
         },
-        response: { 503: errorBody },
+        response: { 403: errorBody, 503: errorBody },
       },
     },
     async (request, reply) => {
       if (clients >= maxClients) return reply.code(503).send({ error: `at most ${maxClients} event streams per edge` });
-      const lastEventId = Number(request.headers['last-event-id']);
-      const after = Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : (request.query.after ?? 0);
-      const types = request.query.type
+      const header = request.headers['last-event-id'];
+      const lastEventId = typeof header === 'string' && /^\d{1,15}$/.test(header) ? Number(header) : undefined;
+      // From now on unless told where to resume: a new reader does not get the whole history replayed.
+      const after = lastEventId ?? request.query.from ?? request.query.after ?? 'now';
+      const admin = request.principal !== undefined && allows(request.principal, 'admin');
+      const requested = request.query.type
         ?.split(',')
         .map((type) => type.trim())
         .filter((type) => type !== '');
+      if (!admin && requested?.includes('audit')) {
+        return reply.code(403).send({ error: 'audit events are for admin tokens only' });
+      }
+      // The audit trail is admin-only on every channel: a read token's stream leaves it out.
+      const types = requested ?? (admin ? undefined : visibleTypes);
       clients += 1;
       reply.hijack();
       const raw = reply.raw;

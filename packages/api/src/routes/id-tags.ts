@@ -1,7 +1,7 @@
 import type { AuthorizationStatus, IdTagRecord } from '@fleetwire/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ApiOptions } from '../context.ts';
-import { readImportRows } from '../csv.ts';
+import { importSummary, readImportRows } from '../csv.ts';
 import { errorBody, idTagBody, idTagParam, idTagView, pageOf } from '../schemas.ts';
 
 interface IdTagParams {
@@ -69,7 +69,7 @@ export function idTagRoutes(app: FastifyInstance, options: ApiOptions): void {
   app.post<{ Body: unknown }>(
     '/api/id-tags/import',
     {
-      config: { scope: 'admin', audit: 'id-tag.import' },
+      config: { scope: 'admin', audit: 'id-tag.import', auditSummary: importSummary('idTag') },
       bodyLimit: 5 * 1024 * 1024,
       schema: {
         summary:

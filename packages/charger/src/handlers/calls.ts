@@ -1,5 +1,6 @@
 import { type ChargerFacts, easeeBudget, fullBudget, spendWrite } from '@fleetwire/command-rules';
 import { redacted } from '@fleetwire/redaction';
+import { maxConnectorsByDefault } from '../lenient.ts';
 import {
   type CallOrigin,
   type CentralCommand,
@@ -16,6 +17,14 @@ export const callTimer = (requestId: string) => `call:${requestId}`;
 
 const outputPhaseObservation = 110;
 const lineToNeutralVoltage = 194;
+
+/** How many connectors the charger has: what it reported (NumberOfConnectors), else one for an Easee. */
+export function connectorCount(context: ChargerContext): number {
+  const reported = Object.entries(context.configuration).find(([key]) => key.toLowerCase() === 'numberofconnectors');
+  const count = reported === undefined ? Number.NaN : Number(reported[1]);
+  if (Number.isInteger(count) && count >= 1 && count <= 100) return count;
+  return context.rules.easee ? 1 : maxConnectorsByDefault;
+}
 
 /**
  * What the rules need to know of the charger: its installed profiles, its write budget (writes held by CALLs still

@@ -1,7 +1,8 @@
-import { asInteger, asString, fieldOf } from '../lenient.ts';
+import { asString, CallRefusal, connectorInRange, fieldOf } from '../lenient.ts';
 import type { CallLookups, ChargerContext, ConnectorState } from '../model.ts';
 import type { Answer, Reduction } from '../reduction.ts';
 import { hold, releaseHeld, shouldHold } from './availability.ts';
+import { connectorCount } from './calls.ts';
 import { reapplyCurrentLimit } from './current-limit.ts';
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
@@ -39,7 +40,13 @@ export function statusNotification(
   lookups: CallLookups,
   reduction: Reduction,
 ): Answer {
-  const connectorId = asInteger(fieldOf(payload, 'connectorId')) ?? 0;
+  const raw = fieldOf(payload, 'connectorId');
+  const connectors = connectorCount(context);
+  if (!connectorInRange(raw, connectors)) {
+    // Not a transaction message: refused, so that a bad id does not become a lasting connector entry.
+    throw new CallRefusal('PropertyConstraintViolation', `connectorId must be 0 to ${connectors}, not ${String(raw)}`);
+  }
+  const connectorId = raw;
   const next: ConnectorState = {
     status: asString(fieldOf(payload, 'status')) ?? 'Unknown',
     errorCode: asString(fieldOf(payload, 'errorCode')) ?? 'NoError',

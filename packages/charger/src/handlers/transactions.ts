@@ -1,32 +1,58 @@
 import type { TransactionRecord } from '@fleetwire/contracts';
 import type { Violation } from '@fleetwire/ocpp';
-import { asInteger, asNumber, asString, fieldOf } from '../lenient.ts';
+import { asInteger, asNumber, asString, asTimestamp, connectorInRange, fieldOf } from '../lenient.ts';
 import { latestTotals, normalizeMeterValues } from '../meter.ts';
 import type { CallLookups, ChargerContext } from '../model.ts';
 import { type Answer, isoTime, type Reduction } from '../reduction.ts';
+import { connectorCount } from './calls.ts';
 import { idTagInfoOf } from './configuration.ts';
 import { correlateRemoteStart, linkedRecord } from './correlation.ts';
 
 const rememberedStarts = 8;
 const rememberedStops = 8;
 
+/** JSON with object keys in order: the same payload always gives the same text. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical(record[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
+}
+
 /**
- * SteVe's idempotency key for a StartTransaction: a charger that lost our answer sends the same connector,
- * idTag, timestamp and meterStart again, and must get the same transaction id.
+ * The idempotency key of a StartTransaction: a charger that lost our answer sends the very same payload again and
+ * must get the same transaction id. The whole payload, not a few fields (SteVe's connector, idTag, timestamp and
+ * meterStart): two different malformed starts that lack those fields must not share an id. The idTag is compared
+ * case-insensitively, as OCPP compares id tags.
  */
 export function startKey(payload: unknown): string {
-  const idTag = asString(fieldOf(payload, 'idTag')) ?? '';
-  return [
-    String(fieldOf(payload, 'connectorId')),
-    idTag.toLowerCase(),
-    String(fieldOf(payload, 'timestamp')),
-    String(fieldOf(payload, 'meterStart')),
-  ].join('|');
+  const idTag = asString(fieldOf(payload, 'idTag'));
+  const normalised =
+    idTag === undefined || typeof payload !== 'object' || payload === null
+      ? payload
+      : { ...(payload as Record<string, unknown>), idTag: idTag.toLowerCase() };
+  return canonical(normalised);
 }
 
 export function retriedStartId(context: ChargerContext, payload: unknown): number | undefined {
   const key = startKey(payload);
   return context.recentStarts.find((start) => start.key === key)?.id;
+}
+
+/**
+ * The charger's time of a transaction message, when it parses; else the server's, with the charger's text kept in
+ * a flag. A charger's clock is its own (Easee's virtual devices never set theirs): it is kept, not trusted for order.
+ */
+function chargerTime(value: unknown, reduction: Reduction, flags: string[]): string {
+  const parsed = asTimestamp(value);
+  if (parsed !== undefined) return parsed;
+  if (value !== undefined) flags.push(`unparseable-timestamp: ${String(JSON.stringify(value)).slice(0, 64)}`);
+  return isoTime(reduction.at);
 }
 
 function schemaFlags(violation: Violation | undefined): string[] {
@@ -50,12 +76,14 @@ export function startTransaction(
 
   const id = lookups.transactionId;
   if (id === undefined) throw new Error('StartTransaction reached the charger model without a transaction id');
-  const connectorId = asInteger(fieldOf(payload, 'connectorId'));
+  const rawConnector = fieldOf(payload, 'connectorId');
+  const connectorId = connectorInRange(rawConnector, connectorCount(context)) ? rawConnector : undefined;
   const meterStart = asNumber(fieldOf(payload, 'meterStart'));
   const reservationId = asInteger(fieldOf(payload, 'reservationId'));
-  const startedAt = asString(fieldOf(payload, 'timestamp')) ?? isoTime(reduction.at);
   const flags = schemaFlags(violation);
-  if (connectorId === undefined) flags.push('no-connector-id');
+  const startedAt = chargerTime(fieldOf(payload, 'timestamp'), reduction, flags);
+  if (rawConnector === undefined) flags.push('no-connector-id');
+  else if (connectorId === undefined) flags.push(`connector-out-of-range: ${String(rawConnector)}`);
   if (meterStart === undefined) flags.push('no-meter-start');
   if (idTagInfo.status !== 'Accepted') flags.push(`authorization: ${idTagInfo.status}`);
 
@@ -122,10 +150,10 @@ export function stopTransaction(
   if (transactionId !== undefined && context.recentStops.includes(transactionId)) return { context, response };
 
   const meterStop = asNumber(fieldOf(payload, 'meterStop'));
-  const stoppedAt = asString(fieldOf(payload, 'timestamp')) ?? isoTime(reduction.at);
   const stopReason = asString(fieldOf(payload, 'reason')) ?? 'Local';
   const transactionData = normalizeMeterValues(fieldOf(payload, 'transactionData'));
   const flags = schemaFlags(violation);
+  const stoppedAt = chargerTime(fieldOf(payload, 'timestamp'), reduction, flags);
   if (meterStop === undefined) flags.push('no-meter-stop');
   if (transactionData.unreadable > 0) flags.push(`unreadable-samples: ${transactionData.unreadable}`);
   const recentStops =
@@ -201,10 +229,13 @@ export function meterValues(
   violation: Violation | undefined,
   reduction: Reduction,
 ): Answer {
-  const connectorId = asInteger(fieldOf(payload, 'connectorId')) ?? 0;
+  const rawConnector = fieldOf(payload, 'connectorId');
+  const inRange = connectorInRange(rawConnector, connectorCount(context));
+  const connectorId = inRange ? rawConnector : 0;
   const transactionId = asInteger(fieldOf(payload, 'transactionId'));
   const normalized = normalizeMeterValues(fieldOf(payload, 'meterValue'));
   const flags = schemaFlags(violation);
+  if (!inRange) flags.push(`connector-out-of-range: ${String(rawConnector)}`);
   if (normalized.unreadable > 0) flags.push(`unreadable-samples: ${normalized.unreadable}`);
 
   const open = openTransactionFor(context, transactionId, connectorId);

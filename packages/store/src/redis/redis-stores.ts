@@ -381,6 +381,12 @@ export function connectRedis(url: string): Redis {
   return redis;
 }
 
+/** Resolves once the connection is ready (it retries for as long as it takes). */
+export function redisReady(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => redis.once('ready', () => resolve()));
+}
+
 export function redisStores(redis: Redis, options: Omit<RedisStoreOptions, 'url'>): Stores {
   return {
     chargers: new RedisChargerRegistry(redis, options.shardCount),

@@ -55,6 +55,7 @@ export class FleetwireProcess {
     if (this.dataDir === '') this.dataDir = await mkdtemp(join(tmpdir(), 'fleetwire-'));
     if (this.ocppPort === 0) this.ocppPort = await freePort();
     if (this.apiPort === 0) this.apiPort = await freePort();
+    this.output.length = 0;
     // XState's development build adds the persistence checks of DESIGN.md "Time"; it is what the suite runs on.
     const child = spawnGroup(process.execPath, ['--conditions=development', ...startCommand()], {
       cwd: repoRoot,

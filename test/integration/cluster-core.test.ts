@@ -1,4 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalCluster } from '@fleetwire/devcluster';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../harness/api-client.ts';
 import { connectCharger } from '../harness/chargers.ts';
@@ -23,6 +26,26 @@ describe('cluster: 2 edges, 3 workers, NATS and Redis', () => {
       { ocppUrl: cluster.ocppUrl(1), api: new ApiClient(cluster.apiUrl(1), cluster.apiToken), heartbeatIntervalS: 120 },
       'EHCLU002',
     );
+  });
+
+  it('keeps one members consumer per worker, however many coordination rounds go by', async () => {
+    const connection = await connect({ servers: cluster.nats.url });
+    try {
+      const manager = await jetstreamManager(connection);
+      const count = async () => {
+        let consumers = 0;
+        for await (const _ of manager.consumers.list('KV_fw-members')) consumers += 1;
+        return consumers;
+      };
+      const before = await count();
+      // A round a second per worker: before, each listed the bucket with a consumer of its own.
+      await sleep(6_000);
+      const after = await count();
+      expect(after).toBeLessThanOrEqual(cluster.workers.length);
+      expect(after).toBeLessThanOrEqual(before);
+    } finally {
+      await connection.close();
+    }
   });
 
   it('routes a command from the API of one edge to a charger on the other', async () => {

@@ -22,7 +22,7 @@ export class RateLimiter {
 }
 
 /**
- * Wrong passwords per source address and identity, answered ever more slowly (100 ms, doubling, at most 10 s),
+ * Wrong passwords per source address and identity, answered ever more slowly (50 ms, doubling, at most 5 s),
  * forgotten after ten quiet minutes. The right password is checked first and always passes, so nobody who merely
  * knows a serial can lock its charger out; what a guesser gains is a slower line, and the delayed answers count
  * against the gateway's bound on handshakes in progress.
@@ -33,7 +33,7 @@ export class LoginThrottle {
   private readonly maxMs: number;
   private readonly forgetAfterMs: number;
 
-  constructor(baseMs = 100, maxMs = 10_000, forgetAfterMs = 600_000) {
+  constructor(baseMs = 50, maxMs = 5_000, forgetAfterMs = 600_000) {
     this.baseMs = baseMs;
     this.maxMs = maxMs;
     this.forgetAfterMs = forgetAfterMs;

@@ -82,8 +82,7 @@ export class ShardCoordinator {
     const kvm = new Kvm(this.options.connection);
     this.members = await kvm.create(memberBucket, { history: 1, ttl: this.options.memberTtlMs });
     this.leases = await kvm.create(leaseBucket, { history: 1, ttl: this.options.leaseTtlMs * 3 });
-    await this.announce();
-    await this.watchMembers();
+    await this.watchMembers(await this.announce());
     const period = Math.max(250, Math.min(this.options.leaseTtlMs, this.options.memberTtlMs) / 4);
     this.timer = setInterval(() => {
       this.ticking ??= this.tick().finally(() => {
@@ -93,28 +92,32 @@ export class ShardCoordinator {
     await this.tick();
   }
 
-  private async announce(): Promise<void> {
-    await this.members?.put(this.options.memberId, JSON.stringify({ since: Date.now() }));
+  /** Renews this worker's membership; answers the revision of the announcement. */
+  private async announce(): Promise<number> {
+    return (this.members as KV).put(this.options.memberId, JSON.stringify({ since: Date.now() }));
   }
 
   /**
-   * Who is a member: read once at start, then kept by one long-lived watcher (one consumer), not by listing the
-   * bucket every round — each listing is a consumer of its own, and at a round a second per worker they pile up.
+   * Who is a member, kept by one long-lived watcher of the members bucket (one consumer), not by listing the bucket
+   * every round: each listing is a consumer of its own that lingers for minutes, and at a round a second per worker
+   * they pile up. The watcher starts with every member's last announcement, in stream order, so once it delivers
+   * our own (just written) it has delivered everyone's.
    */
-  private async watchMembers(): Promise<void> {
+  private async watchMembers(ownRevision: number): Promise<void> {
     const members = this.members as KV;
-    for await (const key of await members.keys()) {
-      const entry = await members.get(key);
-      if (entry !== null && entry.operation === 'PUT') this.announced.set(key, entry.created.getTime());
-    }
-    const updates = await members.watch({ include: 'updates' });
+    const updates = await members.watch();
     this.watcher = updates;
+    const caughtUp = Promise.withResolvers<void>();
     void (async () => {
       for await (const entry of updates as AsyncIterable<KvWatchEntry>) {
         if (entry.operation === 'PUT') this.announced.set(entry.key, entry.created.getTime());
         else this.announced.delete(entry.key);
+        if (entry.revision >= ownRevision) caughtUp.resolve();
       }
     })().catch((error: unknown) => this.log.warn({ err: error }, 'members watcher stopped'));
+    const timer = setTimeout(() => caughtUp.resolve(), 10_000);
+    await caughtUp.promise;
+    clearTimeout(timer);
   }
 
   private liveMembersNow(): string[] {

@@ -108,7 +108,13 @@ export class FakeEaseeCloud {
     const inbox = await channel.assertQueue(`${this.queue}.cloud-commands`, { durable: true });
     await channel.bindQueue(inbox.queue, this.exchange, '*.C.#');
     await channel.consume(inbox.queue, (message) => {
-      if (message !== null) void this.onCommand(message).finally(() => channel.ack(message));
+      if (message === null) return;
+      void this.onCommand(message).finally(() => {
+        // Stopped meanwhile: RabbitMQ gives the unacknowledged command to the next consumer.
+        try {
+          channel.ack(message);
+        } catch {}
+      });
     });
     this.connection = connection;
     this.channel = channel;

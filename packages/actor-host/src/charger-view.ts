@@ -10,7 +10,7 @@ function observedValue(context: ChargerContext, id: number): unknown {
 /**
  * What the operator API shows of a charger: both channels, and the live figures with their source. Stream data
  * older than `streamStaleAfterMs` is marked stale and yields to OCPP's figures: Easee's stream goes quiet when a
- * charger loses power, so its last values are history, not the present (reference/easee.md §6.5).
+ * charger loses power, so its last values are history, not the present (docs/reference/easee.md §6.5).
  */
 export function chargerView(state: string, context: ChargerContext, now: number) {
   const observations = Object.fromEntries(

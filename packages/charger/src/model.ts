@@ -382,7 +382,7 @@ export const remoteStartWindowMs = 10 * 60_000;
 /** How long OCPP may say Charging while the stream says Disconnected before an alert. */
 export const disagreementAfterMs = 5 * 60_000;
 
-/** Easee heartbeats about every three minutes whatever HeartbeatInterval says (reference/easee.md §0.1). */
+/** Easee heartbeats about every three minutes whatever HeartbeatInterval says (docs/reference/easee.md §0.1). */
 export const easeeHeartbeatS = 180;
 
 /** Stream data older than this is shown as stale, not live; a charger heard more recently is reached over it. */

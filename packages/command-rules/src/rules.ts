@@ -37,7 +37,7 @@ export type Verdict =
   | { readonly ok: true; readonly payload: unknown; readonly profileWrite: boolean }
   | { readonly ok: false; readonly rule: RuleName; readonly message: string; readonly retryAt?: number };
 
-/** The configuration keys an Easee charger lets a central system write (reference/easee.md §0.1). */
+/** The configuration keys an Easee charger lets a central system write (docs/reference/easee.md §0.1). */
 export const writableEaseeKeys: readonly string[] = [
   'AllowOfflineTxForUnknownId',
   'ConnectionTimeOut',
@@ -53,7 +53,7 @@ export const writableEaseeKeys: readonly string[] = [
   'TransactionMessageAttempts',
   'TransactionMessageRetryInterval',
   'UnlockConnectorOnEVSideDisconnect',
-  // Extension keys (reference/easee.md §5.1): free charging, its off switch, and real-time current.
+  // Extension keys (docs/reference/easee.md §5.1): free charging, its off switch, and real-time current.
   'freecharging',
   // Easee's pages spell the free-charging RFID key both ways.
   'rfidtagfreecharging',

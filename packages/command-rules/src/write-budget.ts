@@ -1,6 +1,6 @@
 /**
  * Easee persists charging profiles in flash: above 10 updates a day on average the warranty is void, and at most 25
- * in a day are recommended (reference/easee.md §0.1). So by default a bucket of 25 writes refilled at 10 a day.
+ * in a day are recommended (docs/reference/easee.md §0.1). So by default a bucket of 25 writes refilled at 10 a day.
  */
 export interface WriteBudget {
   readonly tokens: number;

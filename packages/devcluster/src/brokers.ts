@@ -59,7 +59,7 @@ export abstract class Broker {
   }
 }
 
-/** nats-server with JetStream, from Debian's nats-server package (2.9 on bookworm: see reference/cluster.md). */
+/** nats-server with JetStream, from Debian's nats-server package (2.9 on bookworm: see docs/reference/cluster.md). */
 export class NatsServer extends Broker {
   protected readonly readyText = 'Server is ready';
 

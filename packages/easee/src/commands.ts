@@ -31,7 +31,7 @@ const amps = (id: number, key: string, type: 'integer' | 'double', max: number):
 });
 const ttl = (id: number): ArgumentSpec => ({ id, key: 'ttlMinutes', type: 'integer', min: 0, max: 1_440 });
 
-/** The operator commands of the Easee stream (reference/easee.md §0.2, §3), with typed arguments. */
+/** The operator commands of the Easee stream (docs/reference/easee.md §0.2, §3), with typed arguments. */
 const specs: readonly CommandSpec[] = [
   { id: 1, name: 'Reboot', args: [], meaning: 'reboot the charger', observes: [] },
   {
@@ -135,7 +135,7 @@ const specs: readonly CommandSpec[] = [
 ];
 
 /**
- * The observations a command changes and the value each takes once it took effect (reference/easee.md §0.2: a
+ * The observations a command changes and the value each takes once it took effect (docs/reference/easee.md §0.2: a
  * delivered command yields a response and an observation of the new value). Reboot reports its reason (89) with
  * any value; firmware its release (80).
  */

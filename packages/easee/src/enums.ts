@@ -1,4 +1,4 @@
-/** ChargerOpMode, observation 109 (reference/easee.md §2.1). */
+/** ChargerOpMode, observation 109 (docs/reference/easee.md §2.1). */
 export const opModeNames: Readonly<Record<number, string>> = {
   0: 'Offline',
   1: 'Disconnected',

@@ -1,6 +1,6 @@
 /**
  * Easee charger observations (Masterloop template EASEECHG, easee/masterloop-amqp-example; see
- * reference/easee.md §1). The AMQP body carries no data type, so values are typed from this table.
+ * docs/reference/easee.md §1). The AMQP body carries no data type, so values are typed from this table.
  */
 export type ObservationType = 'boolean' | 'integer' | 'double' | 'string' | 'json' | 'position';
 

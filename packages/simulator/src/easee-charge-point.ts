@@ -59,7 +59,7 @@ export interface EaseeChargePointOptions {
   readonly reconnectMs?: readonly [number, number];
   readonly callTimeoutMs?: number;
   readonly meterStartWh?: number;
-  /** Easee can be configured to send MeterValues outside transactions too (reference/easee.md §0.1). */
+  /** Easee can be configured to send MeterValues outside transactions too (docs/reference/easee.md §0.1). */
   readonly meterValuesOutsideTransactions?: boolean;
 }
 
@@ -100,7 +100,7 @@ const unsupportedActions = new Set([
 const maxQueuedTransactionMessages = 1_000;
 
 /**
- * One Easee charge point as Easee's cloud OCPP presents it to a central system (reference/easee.md §0.1, §5.1),
+ * One Easee charge point as Easee's cloud OCPP presents it to a central system (docs/reference/easee.md §0.1, §5.1),
  * with the physical charger behind it: a meter, a connector and whatever car is plugged in. Everything it does
  * happens in the time of its clock, so a test can run hours of charging in no time and a seed replays a fleet.
  */
@@ -241,7 +241,7 @@ export class EaseeChargePoint {
     this.car = car;
     this.finishing = false;
     this.publish(100, 'B');
-    // Easee resets the dynamic charger current when a car is plugged in (reference/easee.md §6.2).
+    // Easee resets the dynamic charger current when a car is plugged in (docs/reference/easee.md §6.2).
     if (this.dynamicCurrent !== undefined) {
       this.dynamicCurrent = undefined;
       this.publish(48, this.maxChargerCurrentA);
@@ -761,7 +761,7 @@ export class EaseeChargePoint {
     this.options.stream?.observe(this.serial, observationId, value, this.clock.now());
   }
 
-  /** An operator command from the Easee stream (reference/easee.md §3); whether the charger accepted it. */
+  /** An operator command from the Easee stream (docs/reference/easee.md §3); whether the charger accepted it. */
   async onStreamCommand(commandId: number, args: Record<string, unknown>, ticks = ''): Promise<boolean> {
     this.options.listener?.onStreamCommand?.(this.serial, commandId, ticks, args);
     switch (commandId) {
@@ -1061,7 +1061,7 @@ function mapDefined<T, U>(value: T | undefined, map: (value: T) => U): U | undef
   return value === undefined ? undefined : map(value);
 }
 
-/** The ChargerOpMode (observation 109) the stream shows for a connector status (reference/easee.md §2.1–2.2). */
+/** The ChargerOpMode (observation 109) the stream shows for a connector status (docs/reference/easee.md §2.1–2.2). */
 function opModeOf(status: ConnectorStatus, car: Car | undefined): number {
   switch (status) {
     case 'Charging':

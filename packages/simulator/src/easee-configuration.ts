@@ -1,5 +1,5 @@
 /**
- * The configuration of an Easee charge point as its central system sees it (reference/easee.md §0.1, §5.1): only
+ * The configuration of an Easee charge point as its central system sees it (docs/reference/easee.md §0.1, §5.1): only
  * fourteen Core keys are writable, every other key is read-only and describes what the charger does, plus the
  * free-charging extension keys.
  */
@@ -63,7 +63,7 @@ const defaults: Readonly<Record<string, KeySpec>> = {
   freecharging: rw('false', 'boolean'),
   rfidtagfreecharging: rw('', 'rfid'),
   ExternalAuthorizationRequired: rw('true', 'boolean'),
-  // The real-time current extension (reference/easee.md §5.1): volatile, so it reads back Easee's default.
+  // The real-time current extension (docs/reference/easee.md §5.1): volatile, so it reads back Easee's default.
   DynamicChargerCurrent: rw('32', 'amps'),
 };
 

@@ -5,7 +5,7 @@ export type ChargingProfile = SetChargingProfileRequest['csChargingProfiles'];
 const dayMs = 86_400_000;
 
 /**
- * Why an Easee refuses a profile (reference/easee.md §0.1): no Relative kind, no TxProfile, connectors 0 and 1
+ * Why an Easee refuses a profile (docs/reference/easee.md §0.1): no Relative kind, no TxProfile, connectors 0 and 1
  * only, at most 16 periods, current (A) the only rate unit. Undefined when it takes it.
  */
 export function easeeRefusal(connectorId: number, profile: ChargingProfile): string | undefined {

@@ -5,7 +5,7 @@ import { SeededRandom } from '../src/seeded-random.ts';
 import { ManualClock } from '../src/sim-clock.ts';
 import { settle, TestCentralSystem } from './central-system.ts';
 
-// Each quirk of reference/easee.md §0.1 and §5.1, shown against an independent, strict central system.
+// Each quirk of docs/reference/easee.md §0.1 and §5.1, shown against an independent, strict central system.
 
 const serial = 'EHQUIRK1';
 const threePhase16A = { name: 'Test car', batteryKWh: 75, maxCurrentA: 16, phases: 3 } as const;

@@ -51,7 +51,7 @@ export function clear(installed: readonly InstalledProfile[], filter: ClearFilte
 }
 
 /**
- * An Easee charger has one connector, which OCPP calls both 0 and 1 (reference/easee.md §0.1): a profile for either
+ * An Easee charger has one connector, which OCPP calls both 0 and 1 (docs/reference/easee.md §0.1): a profile for either
  * is kept as connector 0, so a re-send on the other is recognised as the same profile.
  */
 export function onEaseeConnector(profile: InstalledProfile): InstalledProfile {

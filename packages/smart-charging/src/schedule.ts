@@ -83,7 +83,7 @@ export type CompositeRule = 'ocpp' | 'easee';
 /**
  * The limit on `connectorId` at `t`. OCPP 1.6 §3.13.3: the minimum of ChargePointMaxProfile and the TxProfile
  * (while a transaction runs) or else the TxDefaultProfile, a connector's own TxDefault overriding connector 0's.
- * Easee (reference/easee.md §0.1): purposes are not merged — a valid TxDefaultProfile overrides the
+ * Easee (docs/reference/easee.md §0.1): purposes are not merged — a valid TxDefaultProfile overrides the
  * ChargePointMaxProfile, and there is no TxProfile.
  */
 function limitOn(
@@ -185,7 +185,7 @@ export interface CapOverride {
 
 /**
  * Whether installing `candidate` would lift the ChargePointMaxProfile cap on an Easee charger: Easee lets a valid
- * TxDefaultProfile override ChargePointMax (reference/easee.md §0.1), so the cap holds only if, at every instant of
+ * TxDefaultProfile override ChargePointMax (docs/reference/easee.md §0.1), so the cap holds only if, at every instant of
  * the next `horizonS`, what an Easee would apply stays within what the installed ChargePointMax allows.
  */
 export function capOverride(

@@ -30,7 +30,7 @@ export function wantedAvailability(context: ChargerContext, connectorId: number)
 
 /**
  * Easee reports Available for more than a second after a reboot before it reports the Unavailable it keeps
- * (reference/easee.md §0.1): an Available that contradicts what the operator asked for, right after a boot, is
+ * (docs/reference/easee.md §0.1): an Available that contradicts what the operator asked for, right after a boot, is
  * held back for a while instead of shown. The hold time comes with each CALL from the host's configuration.
  */
 export function shouldHold(context: ChargerContext, connectorId: number, next: ConnectorState, at: number): boolean {

@@ -28,7 +28,7 @@ function withValues(context: ChargerContext, values: readonly (readonly [string,
 /**
  * Keeps what the charger said of its configuration. Easee's free-charging switch moves two keys: freecharging=true
  * also sets ExternalAuthorizationRequired=false, and ExternalAuthorizationRequired=true turns free charging off
- * (reference/easee.md §5.1).
+ * (docs/reference/easee.md §5.1).
  */
 export function applyConfigurationAnswer(
   context: ChargerContext,

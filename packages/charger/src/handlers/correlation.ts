@@ -5,7 +5,7 @@ import type { Reduction } from '../reduction.ts';
 
 /**
  * OCPP 1.6 gives a RemoteStartTransaction no id to find its transaction by: it is the next StartTransaction on the
- * same connector (when one was named) with the same idTag within the window (reference/ocpp16.md §4, item 9).
+ * same connector (when one was named) with the same idTag within the window (docs/reference/ocpp16.md §4, item 9).
  */
 export function correlateRemoteStart(
   context: ChargerContext,

@@ -21,7 +21,7 @@ const limitEndTimer = 'limit-end';
 /** A burst of plug-in and reboot signs applies the limit again once. */
 const reapplyQuietMs = 30_000;
 const realtimeKey = 'DynamicChargerCurrent';
-/** What an Easee offers when no dynamic limit holds (reference/easee.md §6.2: it jumps to 32 A on plug-in). */
+/** What an Easee offers when no dynamic limit holds (docs/reference/easee.md §6.2: it jumps to 32 A on plug-in). */
 const easeeDefaultA = 32;
 const maxChargerCurrentObservation = 47;
 
@@ -154,7 +154,7 @@ function sendAsProfile(
 }
 
 /**
- * A real-time limit, the right way for an Easee (reference/easee.md §5.1, §6.7): over the stream
+ * A real-time limit, the right way for an Easee (docs/reference/easee.md §5.1, §6.7): over the stream
  * (SetDynamicChargerCurrent: volatile, no flash wear) when the charger is heard there, else with the
  * DynamicChargerCurrent configuration key over OCPP, and only when the charger does not take that key, as a
  * TxDefaultProfile within the flash-write budget. Never above an installed ChargePointMaxProfile: Easee would let
@@ -264,7 +264,7 @@ export function currentLimitStreamSettled(
 }
 
 /**
- * Easee resets the dynamic current when a car is plugged in or the charger reboots (reference/easee.md §6.2): the
+ * Easee resets the dynamic current when a car is plugged in or the charger reboots (docs/reference/easee.md §6.2): the
  * operator's limit, while it lasts, is applied again on the channel that carried it. A profile needs nothing: it
  * is in flash.
  */
@@ -300,7 +300,7 @@ export function reapplyCurrentLimit(context: ChargerContext, reason: string, red
 }
 
 /**
- * The configuration key has no TTL of its own (as far as is known: reference/easee.md §7), so when an OCPP limit
+ * The configuration key has no TTL of its own (as far as is known: docs/reference/easee.md §7), so when an OCPP limit
  * ends the charger is given its full current back: MaxChargerCurrent as the stream reports it, else Easee's default.
  */
 export function currentLimitEnded(context: ChargerContext, reduction: Reduction): ChargerContext {

@@ -98,7 +98,7 @@ export function requestCommand(
 
 /**
  * The pending command a response answers. Easee's response carries the cloud's own Ticks, not necessarily ours
- * (reference/easee-behaviours.md S13), so: the attempt whose ticks it names, else the oldest pending command of
+ * (docs/reference/easee-behaviours.md S13), so: the attempt whose ticks it names, else the oldest pending command of
  * that command id sent before the response arrived.
  */
 function answeredCommand(context: ChargerContext, response: Response): PendingCommand | undefined {
@@ -182,7 +182,7 @@ function confirms(pending: PendingCommand, observationId: number, value: unknown
 }
 
 /**
- * The observation a command changes shows its new value (reference/easee.md §0.2): the command took effect, so a
+ * The observation a command changes shows its new value (docs/reference/easee.md §0.2): the command took effect, so a
  * pending one is settled as accepted even if its response is late or lost, and is not sent again.
  */
 export function confirmedByObservation(

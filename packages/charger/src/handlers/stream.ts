@@ -15,7 +15,7 @@ import { reapplyCurrentLimit } from './current-limit.ts';
 import { confirmedByObservation, requestCommand } from './easee-commands.ts';
 
 const rememberedSessions = 10;
-/** AuthorizeCharging status Easee's own cloud uses to accept a token (reference/easee.md §3.1). */
+/** AuthorizeCharging status Easee's own cloud uses to accept a token (docs/reference/easee.md §3.1). */
 const acceptStatus = 42;
 const refuseStatus = 0;
 
@@ -34,7 +34,7 @@ function onOpMode(context: ChargerContext, opMode: number, reduction: Reduction)
     source: 'stream',
     opMode,
     opModeName: opModeNames[opMode] ?? `OpMode${opMode}`,
-    // Easee sends SuspendedEVSE with ReasonForNoCurrent as vendorErrorCode (reference/easee.md §2.2).
+    // Easee sends SuspendedEVSE with ReasonForNoCurrent as vendorErrorCode (docs/reference/easee.md §2.2).
     ...(status === 'SuspendedEVSE' && reasonCode !== undefined
       ? { vendorErrorCode: String(reasonCode), reason: reasonForNoCurrentNames[reasonCode] ?? null }
       : {}),

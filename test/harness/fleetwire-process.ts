@@ -9,13 +9,18 @@ import { freePort } from './ports.ts';
 
 export const repoRoot = new URL('../../', import.meta.url).pathname;
 
-/** The command `pnpm start` runs, read from the root package.json so the tests start exactly that. */
-function startCommand(): string[] {
-  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const [program, ...args] = pkg.scripts.start.split(' ');
-  // The flags are there for Node 22.12–22.17, which strip types only when asked.
-  if (program !== 'node') throw new Error(`unexpected start script: ${pkg.scripts.start}`);
-  return args;
+/**
+ * The node arguments of a root package.json script (`bash scripts/fw node FILE ARGS`), read from the file so that a
+ * test starts exactly what `npm start` (or `npm run simulate`, …) starts, on the Node.js running the tests.
+ */
+export function scriptNodeArgs(name: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const script = pkg.scripts[name] ?? '';
+  const [shell, wrapper, mode, ...args] = script.split(' ');
+  if (shell !== 'bash' || wrapper !== 'scripts/fw' || mode !== 'node')
+    throw new Error(`unexpected ${name} script: ${script}`);
+  // What scripts/fw passes for Node 22.12-22.17, which strip types only when asked.
+  return ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', ...args];
 }
 
 export interface FleetwireOptions {
@@ -57,7 +62,7 @@ export class FleetwireProcess {
     if (this.apiPort === 0) this.apiPort = await freePort();
     this.output.length = 0;
     // XState's development build adds the persistence checks of DESIGN.md "Time"; it is what the suite runs on.
-    const child = spawnGroup(process.execPath, ['--conditions=development', ...startCommand()], {
+    const child = spawnGroup(process.execPath, ['--conditions=development', ...scriptNodeArgs('start')], {
       cwd: repoRoot,
       env: {
         ...process.env,

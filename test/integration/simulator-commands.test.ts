@@ -1,18 +1,8 @@
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { spawnGroup } from '@fleetwire/devcluster';
 import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../harness/api-client.ts';
-import { FleetwireProcess, repoRoot } from '../harness/fleetwire-process.ts';
-
-/** The arguments of a root package.json script after `node`, so the test runs what `pnpm <script>` runs. */
-function scriptArgs(name: string): string[] {
-  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const [program, ...args] = (pkg.scripts[name] as string).split(' ');
-  if (program !== 'node') throw new Error(`unexpected ${name} script`);
-  return args;
-}
+import { FleetwireProcess, repoRoot, scriptNodeArgs } from '../harness/fleetwire-process.ts';
 
 function run(args: string[]) {
   const child = spawnGroup(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -31,7 +21,7 @@ describe('fleetwire simulate', () => {
     const fleetwire = await new FleetwireProcess({ env: { FLEETWIRE_AUTO_REGISTER: 'true' } }).start();
     try {
       const simulate = run([
-        ...scriptArgs('simulate'),
+        ...scriptNodeArgs('simulate'),
         '--url',
         fleetwire.ocppUrl,
         '--chargers',
@@ -66,10 +56,10 @@ describe('fleetwire simulate', () => {
   });
 
   it('explains its options and refuses a bad one', async () => {
-    const help = run([...scriptArgs('simulate'), '--help']);
+    const help = run([...scriptNodeArgs('simulate'), '--help']);
     expect((await help.exited)[0]).toBe(0);
     expect(help.output()).toContain('--scenario');
-    const bad = run([...scriptArgs('simulate'), '--chargers', 'many']);
+    const bad = run([...scriptNodeArgs('simulate'), '--chargers', 'many']);
     expect((await bad.exited)[0]).not.toBe(0);
     expect(bad.output()).toContain('--chargers must be a positive number');
   });
@@ -77,7 +67,7 @@ describe('fleetwire simulate', () => {
 
 describe('pnpm demo', () => {
   it('shows a working fleet within a minute and stops cleanly on Ctrl-C', async () => {
-    const demo = run([...scriptArgs('demo'), '--chargers', '40']);
+    const demo = run([...scriptNodeArgs('demo'), '--chargers', '40']);
     const deadline = Date.now() + 60_000;
     let charging = 0;
     while (Date.now() < deadline && charging === 0) {

@@ -155,6 +155,8 @@ export class EaseeChargePoint {
   private lastReportedWh: number;
   /** A one-off reconnect delay for the next lost connection (a test or a storm sets it). */
   private nextReconnectMs: number | undefined;
+  /** Connection attempts refused in a row, for the backoff. */
+  private failedConnects = 0;
   /** The release an UpgradeFirmware command installed, reported at the next boot. */
   private firmwareAfterUpgrade: string | undefined;
 
@@ -357,6 +359,7 @@ export class EaseeChargePoint {
       await this.link.connect();
     } catch (error) {
       this.connecting = false;
+      this.failedConnects += 1;
       this.options.listener?.onError?.(
         this.serial,
         'connection',
@@ -366,6 +369,7 @@ export class EaseeChargePoint {
       return;
     }
     this.connecting = false;
+    this.failedConnects = 0;
     this.connected = true;
     this.options.listener?.onConnected?.(this.serial);
     await this.boot();
@@ -374,7 +378,9 @@ export class EaseeChargePoint {
   private scheduleReconnect(): void {
     if (this.stopped || this.rebooting) return;
     const [low, high] = this.options.reconnectMs ?? [2_000, 10_000];
-    const delay = this.nextReconnectMs ?? this.random.between(low, high);
+    // A central system that keeps refusing is asked ever less often, as a charger backs off: at most every minute.
+    const backoff = Math.min(2 ** Math.min(this.failedConnects, 6), Math.max(1, 60_000 / high));
+    const delay = this.nextReconnectMs ?? this.random.between(low, high) * backoff;
     this.nextReconnectMs = undefined;
     this.reconnectTimer?.cancel();
     this.reconnectTimer = this.clock.after(delay, () => void this.connect());

@@ -23,6 +23,8 @@ export interface FleetOptions {
   readonly scenario: Scenario;
   readonly clock: SimClock;
   readonly serialPrefix?: string;
+  /** These serials instead of `serialPrefix` + a number (`count` is then their number). */
+  readonly serials?: readonly string[];
   /** The number of the first charger (serials are `${prefix}${number, five digits}`). */
   readonly firstNumber?: number;
   readonly password?: string;
@@ -148,7 +150,7 @@ export class SimulatedFleet {
     const idTags = scenarioIdTags(options.scenario);
     const sink = options.stream?.sink();
     for (let i = 0; i < options.count; i++) {
-      const serial = simulatedSerial(prefix, (options.firstNumber ?? 1) + i);
+      const serial = options.serials?.[i] ?? simulatedSerial(prefix, (options.firstNumber ?? 1) + i);
       const random = SeededRandom.forSerial(seed, serial);
       const chargePoint = new EaseeChargePoint({
         serial,

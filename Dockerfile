@@ -2,7 +2,8 @@
 # One image for every role; FLEETWIRE_ROLE (all, edge, worker, ingest) picks it. Node 24 runs the TypeScript
 # sources directly (type stripping), so there is no build step: the image holds production dependencies only.
 
-ARG NODE_IMAGE=node:24-bookworm-slim
+# Pinned by digest, so that a rebuild of the same commit gets the same base; update the tag and the digest together.
+ARG NODE_IMAGE=node:24.18.0-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d
 
 FROM ${NODE_IMAGE} AS dependencies
 ENV PNPM_HOME=/pnpm CI=true
@@ -18,8 +19,19 @@ COPY test/package.json ./test/package.json
 COPY bench/package.json ./bench/package.json
 RUN --mount=type=cache,id=pnpm,target=/pnpm/store \
     pnpm install --offline --prod --frozen-lockfile --filter "@fleetwire/fleetwire..."
+# The image runs services/ and the packages they import: tests, the simulator and its scenarios, the dev cluster
+# and the manifests copied only for the lockfile stay out.
+RUN rm -rf test bench packages/simulator packages/devcluster packages/*/test services/*/test
 
 FROM ${NODE_IMAGE} AS runtime
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="Fleetwire" \
+      org.opencontainers.image.description="OCPP 1.6J central system and Easee operator-stream backend for fleets of Easee chargers" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.source="https://github.com/fleetwire/fleetwire" \
+      org.opencontainers.image.base.name="${NODE_IMAGE}"
 # The same V8 flags as the Helm chart's defaults for a 512 MiB pod (see packages/devcluster productionNodeFlags).
 ENV NODE_ENV=production \
     NODE_OPTIONS="--max-semi-space-size=16 --max-old-space-size=320" \

@@ -10,7 +10,7 @@ import { Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { repoRoot } from '../harness/fleetwire-process.ts';
-import { chartWithoutDependencies, helm } from '../harness/helm.ts';
+import { helm } from '../harness/helm.ts';
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string }; spec?: any; [key: string]: any };
 
@@ -38,7 +38,7 @@ const valueSets: Record<string, string[]> = {
     '--set',
     'edge.drainWindowSeconds=60,edge.preStopSleepSeconds=15,edge.terminationGracePeriodSeconds=120',
   ],
-  'bundled NATS, no network policy': ['--set', 'nats.enabled=true,networkPolicy.enabled=false'],
+  'their own NATS, no network policy': ['--set', 'nats.url=nats://nats.messaging:4222,networkPolicy.enabled=false'],
   'with the Prometheus operator CRDs': ['--api-versions', 'monitoring.coreos.com/v1/ServiceMonitor'],
 };
 
@@ -58,15 +58,12 @@ const workloads = (manifests: Manifest[]) =>
 const env = (container: any, name: string) => container.env.find((entry: any) => entry.name === name);
 
 beforeAll(async () => {
-  chart = await chartWithoutDependencies();
+  chart = join(repoRoot, 'deploy', 'helm', 'fleetwire');
   for (const [name, args] of Object.entries(valueSets)) rendered[name] = await render(args);
 }, 120_000);
 
 describe('the Helm chart', () => {
-  it('lints, with the NATS dependency only missing offline', async () => {
-    const { stdout } = await helm(['lint', join(repoRoot, 'deploy', 'helm', 'fleetwire')]);
-    expect(stdout).toContain('0 chart(s) failed');
-    expect(stdout).toContain('missing these dependencies: nats');
+  it('lints --strict as shipped, with no dependency to fetch, for every value set', async () => {
     for (const args of Object.values(valueSets)) {
       // lint takes --set, not --api-versions.
       const sets = args.flatMap((arg, i) => (arg === '--set' ? [arg, args[i + 1] as string] : []));
@@ -158,9 +155,9 @@ describe('the Helm chart', () => {
     expect(byKind(rendered.defaults as Manifest[], 'ServiceMonitor')).toEqual([]);
     expect(byKind(rendered.production as Manifest[], 'ServiceMonitor')).toHaveLength(1);
     expect(byKind(rendered['with the Prometheus operator CRDs'] as Manifest[], 'ServiceMonitor')).toHaveLength(1);
-    expect(byKind(rendered['bundled NATS, no network policy'] as Manifest[], 'NetworkPolicy')).toEqual([]);
-    const [worker] = byKind(rendered['bundled NATS, no network policy'] as Manifest[], 'StatefulSet');
-    expect(env(worker?.spec.template.spec.containers[0], 'NATS_URL').value).toBe('nats://fw-nats:4222');
+    expect(byKind(rendered['their own NATS, no network policy'] as Manifest[], 'NetworkPolicy')).toEqual([]);
+    const [worker] = byKind(rendered['their own NATS, no network policy'] as Manifest[], 'StatefulSet');
+    expect(env(worker?.spec.template.spec.containers[0], 'NATS_URL').value).toBe('nats://nats.messaging:4222');
   });
 
   it('refuses values that would break it, saying why', async () => {

@@ -52,6 +52,16 @@ describe('the production image layout', () => {
       env: { ...process.env, CI: 'true' },
       maxBuffer: 16 * 1024 * 1024,
     });
+    // The Dockerfile's prune, as it is written there.
+    const dockerfile = await readFile(join(repoRoot, 'Dockerfile'), 'utf8');
+    const prune = /^RUN (rm -rf .*)$/m.exec(dockerfile)?.[1];
+    expect(prune).toBeDefined();
+    await run('sh', ['-c', prune as string], { cwd: dir });
+    const left = await readdir(dir, { recursive: true });
+    expect(left.filter((path) => /(^|\/)(test|scenarios)(\/|$)/.test(path) && !path.includes('node_modules'))).toEqual(
+      [],
+    );
+    expect(left.filter((path) => /^packages\/(simulator|devcluster)/.test(path))).toEqual([]);
     const installed = await readdir(join(dir, 'node_modules', '.pnpm'));
     for (const devOnly of ['vitest@', 'typescript@', '@biomejs+biome@', 'kubernetes-models@', 'turbo@']) {
       expect(
@@ -59,7 +69,10 @@ describe('the production image layout', () => {
         devOnly,
       ).toBe(false);
     }
-    const env = dockerfileEnv(await readFile(join(repoRoot, 'Dockerfile'), 'utf8'));
+    const env = dockerfileEnv(dockerfile);
+    // The base image is pinned by digest.
+    expect(/^ARG NODE_IMAGE=node:[\w.-]+@sha256:[0-9a-f]{64}$/m.test(dockerfile)).toBe(true);
+    expect(dockerfile).toContain('org.opencontainers.image.source');
     expect(env.NODE_OPTIONS).toContain('--max-old-space-size');
     const [ocpp, api, metrics] = [await freePort(), await freePort(), await freePort()];
     const child = spawnGroup(

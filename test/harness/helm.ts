@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
-import { chmod, cp, mkdir, mkdtemp, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
@@ -40,17 +39,4 @@ export async function helmBinary(): Promise<string> {
 
 export async function helm(args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
   return run(await helmBinary(), [...args], { maxBuffer: 64 * 1024 * 1024 });
-}
-
-/**
- * The chart without its NATS dependency, for offline checks: the official NATS chart cannot be fetched here, and
- * helm refuses to render a chart whose dependencies are missing. What is checked is Fleetwire's own templates.
- */
-export async function chartWithoutDependencies(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'fleetwire-chart-'));
-  const chart = join(dir, 'fleetwire');
-  await cp(join(repoRoot, 'deploy', 'helm', 'fleetwire'), chart, { recursive: true });
-  const manifest = await readFile(join(chart, 'Chart.yaml'), 'utf8');
-  await writeFile(join(chart, 'Chart.yaml'), manifest.slice(0, manifest.indexOf('dependencies:')));
-  return chart;
 }

@@ -7,7 +7,6 @@ import { createLogger, FleetwireMetrics, type Logger, type Readiness, startOpsSe
 import { startClusterWorker } from '@fleetwire/worker';
 import { startAllInOne } from './all-in-one.ts';
 import { dataCommand } from './data-command.ts';
-import { simulate } from './simulate.ts';
 
 interface Running {
   readiness(): Readiness;
@@ -39,10 +38,6 @@ async function startRole(config: Config, logger: Logger, metrics: FleetwireMetri
 }
 
 async function main(): Promise<void> {
-  if (process.argv[2] === 'simulate') {
-    process.exitCode = await simulate(process.argv.slice(3));
-    return;
-  }
   if (process.argv[2] === 'data') {
     process.exitCode = await dataCommand(process.argv.slice(3));
     return;

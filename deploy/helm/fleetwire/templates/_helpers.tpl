@@ -60,11 +60,7 @@ app.kubernetes.io/component: {{ .role }}
 {{- end -}}
 
 {{- define "fleetwire.natsUrl" -}}
-{{- if .Values.nats.enabled -}}
-{{- printf "nats://%s-nats:4222" .Release.Name -}}
-{{- else -}}
 {{- .Values.nats.url -}}
-{{- end -}}
 {{- end -}}
 
 {{/* Environment every role shares: include with (dict "root" $ "role" "edge" "nodeOptions" "..."). */}}

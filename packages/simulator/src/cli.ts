@@ -1,15 +1,11 @@
 import { parseArgs } from 'node:util';
-import {
-  FakeEaseeCloud,
-  FleetConsole,
-  type FleetStream,
-  loadScenario,
-  SimulatedFleet,
-  scenarioIdTags,
-  WallClock,
-} from '@fleetwire/simulator';
+import { FakeEaseeCloud } from './fake-easee-cloud.ts';
+import { FleetConsole } from './fleet-console.ts';
+import { loadScenario, scenarioIdTags } from './scenario.ts';
+import { type FleetStream, SimulatedFleet } from './simulated-fleet.ts';
+import { WallClock } from './sim-clock.ts';
 
-const usage = `fleetwire simulate: simulated Easee chargers against an OCPP 1.6J central system
+const usage = `npm run simulate -- [options]: simulated Easee chargers against an OCPP 1.6J central system
 
   --url URL          OCPP endpoint without the identity      (default ws://127.0.0.1:9000/ocpp)
   --chargers N       how many chargers                       (default 100)
@@ -58,7 +54,7 @@ function positiveNumber(name: string, text: string | undefined, fallback: number
   return value;
 }
 
-/** `fleetwire simulate`: runs a simulated fleet until Ctrl-C (or --duration), with a live summary. */
+/** `npm run simulate`: runs a simulated fleet until Ctrl-C (or --duration), with a live summary. */
 export async function simulate(argv: readonly string[]): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
@@ -152,3 +148,6 @@ export async function simulate(argv: readonly string[]): Promise<number> {
   await finished.promise;
   return 0;
 }
+
+// A test tool, not part of Fleetwire's production image: run with `npm run simulate -- --help`.
+if (import.meta.main) process.exitCode = await simulate(process.argv.slice(2));

@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { FakeEaseeCloud } from './fake-easee-cloud.ts';
 import { FleetConsole } from './fleet-console.ts';
 import { loadScenario, scenarioIdTags } from './scenario.ts';
-import { type FleetStream, SimulatedFleet } from './simulated-fleet.ts';
 import { WallClock } from './sim-clock.ts';
+import { type FleetStream, SimulatedFleet } from './simulated-fleet.ts';
 
 const usage = `npm run simulate -- [options]: simulated Easee chargers against an OCPP 1.6J central system
 

@@ -175,8 +175,10 @@ describe('the operator API, endpoint by endpoint', () => {
         'idTag,status,expiryDate,parentIdTag\nKID-2,Accepted,2030-01-01T00:00:00Z,FAMILY\nKID-3,Sometimes,,\n',
         'text/csv',
       );
+      // The same shape as the charger import: created, updated, and the rows refused by line.
       expect(imported.body).toEqual({
-        imported: 1,
+        created: 1,
+        updated: 0,
         failed: [{ line: 2, error: expect.stringContaining('status must be') }],
       });
       expect((await read.get('/api/id-tags?parent=family')).body.items.map((tag: any) => tag.idTag)).toEqual([
@@ -467,9 +469,18 @@ describe('the operator API, endpoint by endpoint', () => {
       const csv = await read.get('/api/transactions?serial=EHCSV0001&format=csv');
       const lines = (csv.body as string).trim().split('\r\n');
       expect(lines[0]).toBe(
-        'id,serial,connectorId,idTag,status,startedAt,stoppedAt,meterStartWh,meterStopWh,energyWh,streamEnergyWh,stopReason,remoteStartRequestId,flags',
+        'id,serial,connectorId,idTag,status,startedAt,stoppedAt,meterStartWh,meterStopWh,energyWh,energyKWh,durationS,streamEnergyWh,stopReason,remoteStartRequestId,flags',
       );
-      expect(lines.slice(1).map((line) => line.split(',')[9])).toEqual(['500', '500', '500']);
+      expect(lines.slice(1).map((line) => line.split(',').slice(9, 11))).toEqual([
+        ['500', '0.5'],
+        ['500', '0.5'],
+        ['500', '0.5'],
+      ]);
+      expect((await read.get('/api/transactions?serial=EHCSV0001')).body.items[0]).toMatchObject({
+        energyKWh: 0.5,
+        durationS: expect.any(Number),
+        updatedAt: expect.stringMatching(/Z$/),
+      });
       expect((await read.get('/api/transactions?from=yesterday')).status).toBe(400);
     });
 
@@ -536,6 +547,55 @@ describe('the operator API, endpoint by endpoint', () => {
         expect(coverage.statuses, `status ${status}`).toContain(status);
       }
     });
+  });
+});
+
+describe('the API contract', () => {
+  const fleetwire = new FleetwireProcess({ env: { API_RATE_LIMIT_PER_MINUTE: '40' } });
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    await fleetwire.start();
+    api = new ApiClient(fleetwire.apiUrl, fleetwire.token);
+  });
+
+  afterAll(async () => {
+    await fleetwire.stop();
+  });
+
+  it('shows every time in ISO 8601 UTC, names beside codes, and refuses enum values it does not know', async () => {
+    await api.put('/api/chargers/EHCONTRACT', {});
+    const charger = await connectCharger(fleetwire.ocppUrl, 'EHCONTRACT');
+    const sse = await new SseClient().open(`${fleetwire.apiUrl}/api/events?serial=EHCONTRACT`, fleetwire.token);
+    await charger.call('StatusNotification', { connectorId: 1, status: 'Preparing', errorCode: 'NoError' });
+    await expect
+      .poll(async () => (await api.get('/api/chargers?q=EHCONTRACT')).body.items[0]?.live?.ocppStatus)
+      .toBe('Preparing');
+    const listed = (await api.get('/api/chargers?q=EHCONTRACT')).body.items[0];
+    expect(listed.live.ocppSeenAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const detail = (await api.get('/api/chargers/EHCONTRACT')).body;
+    expect(detail.live.measured).toBeDefined();
+    expect(detail.live.live).toBeUndefined();
+    expect(detail.live.ocpp.connectors['1'].updatedAt).toMatch(/Z$/);
+    expect(detail.live.ocpp.session.since).toMatch(/Z$/);
+    await expect.poll(() => sse.events.length).toBeGreaterThan(0);
+    expect(JSON.parse(sse.events[0]?.data as string).at).toMatch(/Z$/);
+    await sse.close();
+    const refused = await api.get('/api/chargers?status=charging');
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toContain('Charging');
+    expect((await api.get('/api/events?type=nonsense')).status).toBe(400);
+    await charger.close({ code: 1000 });
+  });
+
+  it('answers 429 with Retry-After to a token past its requests a minute', async () => {
+    let last = await api.get('/api/chargers');
+    for (let i = 0; i < 45 && last.status !== 429; i++) last = await api.get('/api/chargers');
+    expect(last.status).toBe(429);
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(last.body.error).toMatch(/requests a minute/);
+    // The probes are not counted.
+    expect((await new ApiClient(fleetwire.apiUrl, undefined).get('/healthz')).status).toBe(200);
   });
 });
 

@@ -41,13 +41,16 @@ export function chargerView(state: string, context: ChargerContext, now: number)
       heartbeatIntervalS: context.heartbeatIntervalS,
       connectors: context.connectors,
       activeTransactions: Object.values(context.transactions),
+      wantedAvailability: context.availability.wanted,
+      configuration: context.configuration,
       firmware: context.firmware,
       diagnostics: context.diagnostics,
     },
     stream: {
       lastSeenAt: iso(context.stream.lastSeenAt),
       stale,
-      opMode: typeof opMode === 'number' ? { value: opMode, name: opModeNames[opMode] ?? null } : null,
+      opMode: typeof opMode === 'number' ? opMode : null,
+      opModeName: typeof opMode === 'number' ? (opModeNames[opMode] ?? null) : null,
       status: context.stream.status,
       connectedToCloud: observedValue(context, ObservationId.ConnectedToCloud),
       session: context.stream.session,
@@ -56,9 +59,10 @@ export function chargerView(state: string, context: ChargerContext, now: number)
       recentCommands: context.stream.recentCommands,
       observations,
     },
-    live: {
+    measured: {
       powerW: live(streamPower, activeTransaction?.powerW),
       sessionEnergyWh: live(streamEnergy, activeTransaction?.energyWh),
     },
+    dynamicCurrent: context.dynamicCurrent,
   };
 }

@@ -1,4 +1,7 @@
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { bearerToken, hashToken } from '@fleetwire/auth';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { registerAudit } from './audit.ts';
 import { registerAuthentication } from './auth.ts';
@@ -12,7 +15,21 @@ import { healthRoutes } from './routes/health.ts';
 import { idTagRoutes } from './routes/id-tags.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { transactionRoutes } from './routes/transactions.ts';
+import { registerSchemas } from './schemas.ts';
 import { validatorCompiler } from './validation.ts';
+
+interface ApiError {
+  readonly statusCode?: number;
+  readonly message: string;
+  readonly validation?: readonly { keyword: string; instancePath: string; params: Record<string, unknown> }[];
+  readonly validationContext?: string;
+}
+
+/** One line that says what was wrong; for a value outside an enum, the values that are allowed. */
+function messageOf(error: ApiError): string {
+  const allowed = error.validation?.find((problem) => problem.keyword === 'enum')?.params.allowedValues;
+  return Array.isArray(allowed) ? `${error.message}: ${allowed.join(', ')}` : error.message;
+}
 
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -21,8 +38,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
   });
-  app.setValidatorCompiler(validatorCompiler);
 
+  registerSchemas(app);
+  app.setValidatorCompiler(validatorCompiler(app.getSchemas()));
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -31,21 +49,53 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         version: '1.0.0',
         description:
           'Chargers, id tags, OCPP 1.6 and Easee commands, smart charging, transactions and live events of an Easee fleet. ' +
-          'Bearer tokens carry scopes: read, operate (commands), admin (registrations, id tags, tokens, audit).',
+          'Bearer tokens carry scopes: read, operate (commands), admin (registrations, id tags, tokens, audit). ' +
+          'Every time is ISO 8601 UTC; listings are cursor-paged (follow `next` until it is absent).',
+        license: { name: 'Proprietary', identifier: 'LicenseRef-Fleetwire' },
       },
+      servers: [{ url: '/', description: 'The edge that serves this document' }],
+      tags: [
+        { name: 'chargers', description: 'Registrations and the live state of both channels' },
+        { name: 'commands', description: 'OCPP 1.6 and Easee commands, decided by the charger model' },
+        { name: 'smart-charging', description: 'Installed profiles, composite schedules, the flash-write budget' },
+        { name: 'id-tags', description: 'Who may charge, and local lists' },
+        { name: 'transactions', description: 'Charging sessions, as JSON pages or CSV' },
+        { name: 'events', description: 'The live event stream (Server-Sent Events)' },
+        { name: 'audit', description: 'Who did what (admin)' },
+        { name: 'tokens', description: 'Operator tokens (admin)' },
+        { name: 'health', description: 'Probes' },
+      ],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    // Component schemas are named by their $id, as the routes reference them.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `schema${i}`) },
+  });
+  // The reference, rendered by Swagger UI from its own bundled files: no CDN.
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(rateLimit, {
+    global: true,
+    max: options.rateLimitPerMinute ?? 6_000,
+    timeWindow: 60_000,
+    // Per token (its hash, never the token), else per address.
+    keyGenerator: (request) => {
+      const token = bearerToken(request.headers.authorization);
+      return token === undefined ? request.ip : hashToken(token);
+    },
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      message: `more than ${context.max} requests a minute for this token; retry in ${Math.ceil(context.ttl / 1000)} s`,
+    }),
   });
 
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_request, body, done) =>
     done(null, body),
   );
 
-  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+  app.setErrorHandler((error: ApiError, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 500) request.log.error({ err: error }, 'API request failed');
-    return reply.code(status).send({ error: status >= 500 ? 'internal error' : error.message });
+    return reply.code(status).send({ error: status >= 500 ? 'internal error' : messageOf(error) });
   });
 
   registerAuthentication(app, options);

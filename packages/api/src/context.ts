@@ -20,4 +20,6 @@ export interface ApiOptions {
   readonly callTimeoutMs: number;
   readonly logger: Logger;
   readonly readiness: () => Readiness;
+  /** Requests a minute one token may make (API_RATE_LIMIT_PER_MINUTE); beyond, 429 with Retry-After. */
+  readonly rateLimitPerMinute?: number;
 }

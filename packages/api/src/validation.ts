@@ -21,9 +21,6 @@ function ajv(coerce: boolean): Ajv {
   return instance;
 }
 
-const coercing = ajv(true);
-const strict = ajv(false);
-
 function nonFinite(value: unknown, path: string): string | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
   if (typeof value !== 'object' || value === null) return undefined;
@@ -34,23 +31,32 @@ function nonFinite(value: unknown, path: string): string | undefined {
   return undefined;
 }
 
-export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  const validate: ValidateFunction = (httpPart === 'body' ? strict : coercing).compile(schema as object);
-  const checked = (data: unknown) => {
-    if (!validate(data)) {
-      checked.errors = validate.errors ?? null;
-      return false;
-    }
-    const path = nonFinite(data, '');
-    if (path !== undefined) {
-      checked.errors = [
-        { keyword: 'finite', instancePath: path, schemaPath: '#', params: {}, message: 'must be a finite number' },
-      ];
-      return false;
-    }
-    checked.errors = null;
-    return true;
+/** A validator compiler over the API's named schemas (those the routes reference with $ref). */
+export function validatorCompiler(shared: Readonly<Record<string, unknown>>): FastifySchemaCompiler<unknown> {
+  const coercing = ajv(true);
+  const strict = ajv(false);
+  for (const schema of Object.values(shared)) {
+    coercing.addSchema(schema as object);
+    strict.addSchema(schema as object);
+  }
+  return ({ schema, httpPart }) => {
+    const validate: ValidateFunction = (httpPart === 'body' ? strict : coercing).compile(schema as object);
+    const checked = (data: unknown) => {
+      if (!validate(data)) {
+        checked.errors = validate.errors ?? null;
+        return false;
+      }
+      const path = nonFinite(data, '');
+      if (path !== undefined) {
+        checked.errors = [
+          { keyword: 'finite', instancePath: path, schemaPath: '#', params: {}, message: 'must be a finite number' },
+        ];
+        return false;
+      }
+      checked.errors = null;
+      return true;
+    };
+    checked.errors = null as ValidateFunction['errors'];
+    return checked;
   };
-  checked.errors = null as ValidateFunction['errors'];
-  return checked;
-};
+}

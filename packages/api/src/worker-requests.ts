@@ -2,6 +2,7 @@ import { type Bus, NoRespondersError, RemoteError, RequestTimeoutError } from '@
 import { type ApiReply, type ApiRequest, subjects } from '@fleetwire/contracts';
 import { shardOf } from '@fleetwire/sharding';
 import type { FastifyReply } from 'fastify';
+import { withIsoTimes } from './views.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -45,5 +46,5 @@ export function replyWith(reply: FastifyReply, answer: ApiReply): FastifyReply {
       .send({ error: answer.error, ...(answer.rule === undefined ? {} : { rule: answer.rule }) });
   }
   const pending = (answer.body as { status?: unknown } | null)?.status === 'pending';
-  return reply.code(pending ? 202 : 200).send(answer.body);
+  return reply.code(pending ? 202 : 200).send(withIsoTimes(answer.body));
 }

@@ -82,6 +82,7 @@ export async function startEdge(deps: EdgeDependencies): Promise<RunningEdge> {
     callTimeoutMs: config.callTimeoutMs,
     logger: logger.child({ component: 'api' }),
     readiness,
+    rateLimitPerMinute: config.apiRateLimitPerMinute,
   });
   const server = await ocppServer(config);
   server.headersTimeout = 10_000;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword } from '@fleetwire/auth';
 import { type ChargerRegistration, isValidSerial, ruleSettingsOf } from '@fleetwire/contracts';
-import type { ListedCharger } from '@fleetwire/store';
 import type { FastifyInstance } from 'fastify';
 import type { ApiOptions } from '../context.ts';
 import { importSummary, readImportRows } from '../csv.ts';
-import { anyObject, errorBody, pageOf, registrationBody, registrationView, serialParam } from '../schemas.ts';
+import { chargePointStatuses, errorResponse, ref, serialParam, withAccessErrors } from '../schemas.ts';
+import { listedView, registrationView as view, withIsoTimes } from '../views.ts';
 import { askWorker, replyWith } from '../worker-requests.ts';
 
 interface SerialParams {
@@ -15,22 +15,6 @@ interface SerialParams {
 interface RegistrationInput {
   password?: string | null;
   rules?: { easee?: boolean; txProfile?: boolean };
-}
-
-function view(registration: ChargerRegistration) {
-  return {
-    serial: registration.serial,
-    hasPassword: registration.passwordHash !== undefined,
-    ...(registration.autoRegistered === true ? { autoRegistered: true } : {}),
-    ...(registration.discoveredBy === undefined ? {} : { discoveredBy: registration.discoveredBy }),
-    ...(registration.rules === undefined ? {} : { rules: registration.rules }),
-    registeredAt: registration.registeredAt,
-    updatedAt: registration.updatedAt,
-  };
-}
-
-function listed({ registration, live }: ListedCharger) {
-  return { ...view(registration), live };
 }
 
 const serialParams = { type: 'object', required: ['serial'], properties: { serial: serialParam } } as const;
@@ -65,11 +49,16 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
     {
       config: { scope: 'admin', audit: 'charger.register' },
       schema: {
+        operationId: 'registerCharger',
         summary: 'Register a charger, or change its password or rules',
         tags: ['chargers'],
         params: serialParams,
-        body: registrationBody,
-        response: { 200: registrationView, 201: registrationView, 400: errorBody },
+        body: ref('RegistrationInput'),
+        response: withAccessErrors({
+          200: { ...ref('Registration'), description: 'Updated' },
+          201: { ...ref('Registration'), description: 'Registered' },
+          400: errorResponse('The body breaks its schema (a password is a JSON string of 16 to 64 characters)'),
+        }),
       },
     },
     async (request, reply) => {
@@ -85,23 +74,29 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
       config: { scope: 'admin', audit: 'charger.import', auditSummary: importSummary('serial') },
       bodyLimit: 5 * 1024 * 1024,
       schema: {
+        operationId: 'importChargers',
         summary: 'Register many chargers: a JSON array of registrations, or CSV with columns serial,password',
         tags: ['chargers'],
-        body: {},
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              created: { type: 'integer' },
-              updated: { type: 'integer' },
-              failed: {
+        body: {
+          content: {
+            'application/json': {
+              schema: {
                 type: 'array',
-                items: { type: 'object', properties: { line: { type: 'integer' }, error: { type: 'string' } } },
+                maxItems: 10_000,
+                items: {
+                  type: 'object',
+                  required: ['serial'],
+                  properties: { serial: { type: 'string' }, password: { type: 'string' } },
+                },
               },
             },
+            'text/csv': { schema: { type: 'string', description: 'serial,password with a header line' } },
           },
-          400: errorBody,
         },
+        response: withAccessErrors({
+          200: { ...ref('ImportResult'), description: 'What the import did, row by row' },
+          400: errorResponse('Not CSV with a header line, nor a JSON array of at most 10,000 registrations'),
+        }),
       },
     },
     async (request, reply) => {
@@ -137,6 +132,7 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
     {
       config: { scope: 'read' },
       schema: {
+        operationId: 'listChargers',
         summary: 'Registered chargers with their live state, in serial order, filtered, a page at a time',
         description:
           'Each page does bounded work, so a rare filter can answer a short (even empty) page with a `next` ' +
@@ -149,12 +145,15 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
             after: { type: 'string', maxLength: 64, description: 'The `next` cursor of the previous page' },
             connected: { type: 'boolean', description: 'connected over OCPP now' },
-            status: { type: 'string', maxLength: 32, description: 'OCPP status of connector 1' },
+            status: { type: 'string', enum: [...chargePointStatuses], description: 'OCPP status of connector 1' },
             opMode: { type: 'integer', minimum: 0, maximum: 255, description: 'Easee ChargerOpMode' },
             q: { type: 'string', maxLength: 48, description: 'serial prefix' },
           },
         },
-        response: { 200: pageOf({ type: 'object', additionalProperties: true }) },
+        response: withAccessErrors({
+          200: { ...ref('ChargerPage'), description: 'A page of chargers' },
+          400: errorResponse('A filter out of its range, naming the allowed values'),
+        }),
       },
     },
     async (request) => {
@@ -168,7 +167,7 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
         },
         { limit, ...(after === undefined ? {} : { after }) },
       );
-      return { items: page.items.map(listed), ...(page.next === undefined ? {} : { next: page.next }) };
+      return { items: page.items.map(listedView), ...(page.next === undefined ? {} : { next: page.next }) };
     },
   );
 
@@ -177,10 +176,14 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
     {
       config: { scope: 'read' },
       schema: {
+        operationId: 'getCharger',
         summary: 'A charger: its registration and the live state of both channels, with the last-seen of each',
         tags: ['chargers'],
         params: serialParams,
-        response: { 200: anyObject, 404: errorBody },
+        response: withAccessErrors({
+          200: { ...ref('ChargerDetail'), description: 'The charger' },
+          404: errorResponse('Unknown charger'),
+        }),
       },
     },
     async (request, reply) => {
@@ -189,7 +192,11 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
       if (registration === undefined) return reply.code(404).send({ error: `unknown charger ${serial}` });
       const live = await askWorker(options.bus, options.shardCount, serial, { op: 'state' }, 5_000);
       if (!live.ok) request.log.warn({ serial, error: live.error }, 'live state unavailable');
-      return { ...view(registration), live: live.ok ? live.body : null, ...(live.ok ? {} : { liveError: live.error }) };
+      return {
+        ...view(registration),
+        live: live.ok ? withIsoTimes(live.body) : null,
+        ...(live.ok ? {} : { liveError: live.error }),
+      };
     },
   );
 
@@ -198,10 +205,14 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
     {
       config: { scope: 'admin', audit: 'charger.delete' },
       schema: {
+        operationId: 'deleteCharger',
         summary: 'Forget a charger: it can no longer connect (its history is kept)',
         tags: ['chargers'],
         params: serialParams,
-        response: { 204: { type: 'null' }, 404: errorBody },
+        response: withAccessErrors({
+          204: { type: 'null', description: 'Forgotten' },
+          404: errorResponse('Unknown charger'),
+        }),
       },
     },
     async (request, reply) => {
@@ -216,34 +227,31 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
     {
       config: { scope: 'operate', audit: 'charger.current-limit' },
       schema: {
+        operationId: 'setCurrentLimit',
         summary: 'Limit the charging current now, the right way for an Easee charger',
         description:
           'Over the Easee stream (SetDynamicChargerCurrent: volatile, no flash wear) when the charger is on it, ' +
-          'else as a TxDefaultProfile over OCPP, which spends the flash-write budget (409 when it is spent).',
+          "else with Easee's DynamicChargerCurrent configuration key over OCPP (no flash wear either), and only for " +
+          'a charger that does not take that key as a TxDefaultProfile, which spends the flash-write budget (409 ' +
+          'when it is spent). Never above an installed ChargePointMaxProfile: the limit is clamped and `clamped` ' +
+          'says so. Applied again after a plug-in or a reboot, which reset it on an Easee.',
         tags: ['commands'],
         params: serialParams,
         querystring: {
           type: 'object',
           properties: { waitMs: { type: 'integer', minimum: 0, maximum: 60_000, default: 10_000 } },
         },
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['amps', 'ttlMinutes'],
-          properties: {
-            amps: { type: 'number', minimum: 0, maximum: 40 },
-            ttlMinutes: { type: 'integer', minimum: 0, maximum: 1_440, description: '0: until changed' },
-          },
-        },
-        response: {
-          200: anyObject,
-          202: anyObject,
-          404: errorBody,
-          409: errorBody,
-          502: errorBody,
-          503: errorBody,
-          504: errorBody,
-        },
+        body: ref('CurrentLimitInput'),
+        response: withAccessErrors({
+          200: { ...ref('CurrentLimitResult'), description: 'Applied' },
+          202: { ...ref('CurrentLimitResult'), description: 'Sent over the stream; its outcome is not in yet' },
+          400: errorResponse('The body breaks its schema'),
+          404: errorResponse('Unknown charger'),
+          409: errorResponse('Refused by an Easee rule (the write budget, for a profile)'),
+          502: errorResponse('The charger answered with a CALLERROR'),
+          503: errorResponse('The charger is not connected'),
+          504: errorResponse('The charger did not answer in time'),
+        }),
       },
     },
     async (request, reply) => {
@@ -274,18 +282,19 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
     {
       config: { scope: 'operate', audit: 'charger.local-list' },
       schema: {
+        operationId: 'setLocalList',
         summary: "Set the charger's local authorization list to these id tags (sent as a difference, Full when needed)",
         tags: ['id-tags'],
         params: serialParams,
-        body: {
-          type: 'object',
-          required: ['idTags'],
-          additionalProperties: false,
-          properties: {
-            idTags: { type: 'array', maxItems: 10_000, items: { type: 'string', minLength: 1, maxLength: 20 } },
-          },
-        },
-        response: { 200: anyObject, 400: errorBody, 404: errorBody, 409: errorBody, 503: errorBody, 504: errorBody },
+        body: ref('LocalListInput'),
+        response: withAccessErrors({
+          200: { ...ref('OcppCommandResult'), description: "The charger's answer to the SendLocalList" },
+          400: errorResponse('An unknown id tag, or a body that breaks its schema'),
+          404: errorResponse('Unknown charger'),
+          409: errorResponse('Refused by an Easee rule'),
+          503: errorResponse('The charger is not connected'),
+          504: errorResponse('The charger did not answer in time'),
+        }),
       },
     },
     async (request, reply) => {
@@ -321,6 +330,7 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
     {
       config: { scope: 'read' },
       schema: {
+        operationId: 'getChargingSchedule',
         summary:
           "Installed profiles, the composite schedule by the OCPP rules and by Easee's, and what the charger reported",
         tags: ['smart-charging'],
@@ -333,7 +343,11 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
             unit: { type: 'string', enum: ['A', 'W'], default: 'A' },
           },
         },
-        response: { 200: anyObject, 404: errorBody },
+        response: withAccessErrors({
+          200: { ...ref('ChargingSchedule'), description: 'The schedule and the write budget' },
+          400: errorResponse('A query value out of its range'),
+          404: errorResponse('Unknown charger'),
+        }),
       },
     },
     async (request, reply) => {
@@ -357,6 +371,7 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
     {
       config: { scope: 'read' },
       schema: {
+        operationId: 'getOcppCommand',
         summary: 'A recent OCPP command and how it ended; for RemoteStartTransaction, the transaction it led to',
         tags: ['commands'],
         params: {
@@ -364,7 +379,10 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
           required: ['serial', 'requestId'],
           properties: { serial: serialParam, requestId: { type: 'string', maxLength: 64 } },
         },
-        response: { 200: anyObject, 404: errorBody },
+        response: withAccessErrors({
+          200: { ...ref('CommandRecord'), description: 'The command' },
+          404: errorResponse('Unknown charger, or no recent command with that id'),
+        }),
       },
     },
     async (request, reply) => {

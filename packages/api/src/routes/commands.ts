@@ -3,7 +3,7 @@ import { ruleSettingsOf } from '@fleetwire/contracts';
 import { centralSystemInitiated, isCentralSystemAction, validateRequest } from '@fleetwire/ocpp';
 import type { FastifyInstance } from 'fastify';
 import type { ApiOptions } from '../context.ts';
-import { anyObject, errorBody, serialParam } from '../schemas.ts';
+import { errorResponse, ref, serialParam, withAccessErrors } from '../schemas.ts';
 import { askWorker, replyWith } from '../worker-requests.ts';
 
 interface CommandParams {
@@ -17,6 +17,7 @@ export function commandRoutes(app: FastifyInstance, options: ApiOptions): void {
     {
       config: { scope: 'operate', audit: 'ocpp.command' },
       schema: {
+        operationId: 'sendOcppCommand',
         summary: 'Send a central-system OCPP 1.6 CALL to a connected charger and return its CALLRESULT',
         description:
           'The body is the OCPP request payload of the action, validated against the OCA 1.6 schema before it is sent.',
@@ -36,23 +37,16 @@ export function commandRoutes(app: FastifyInstance, options: ApiOptions): void {
             },
           },
         },
-        body: anyObject,
-        response: {
-          200: {
-            type: 'object',
-            required: ['response', 'requestId'],
-            properties: {
-              response: { ...anyObject, description: 'The CALLRESULT payload' },
-              requestId: { type: 'string', description: 'For GET /api/chargers/{serial}/commands/{requestId}' },
-            },
-          },
-          400: errorBody,
-          404: errorBody,
-          409: errorBody,
-          502: errorBody,
-          503: errorBody,
-          504: errorBody,
-        },
+        body: { type: 'object', additionalProperties: true, description: 'The OCPP request payload of the action' },
+        response: withAccessErrors({
+          200: { ...ref('OcppCommandResult'), description: "The charger's CALLRESULT" },
+          400: errorResponse('Not a central-system action, or a payload that breaks its OCA schema (with `code`)'),
+          404: errorResponse('Unknown charger'),
+          409: errorResponse('Refused by an Easee rule, named in `rule`; nothing reached the charger'),
+          502: errorResponse('The charger answered with a CALLERROR'),
+          503: errorResponse('The charger is not connected'),
+          504: errorResponse('The charger did not answer in time'),
+        }),
       },
     },
     async (request, reply) => {

@@ -2,24 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { commandCatalog } from '@fleetwire/easee';
 import type { FastifyInstance } from 'fastify';
 import type { ApiOptions } from '../context.ts';
-import { anyObject, errorBody, serialParam } from '../schemas.ts';
+import { errorResponse, ref, serialParam, withAccessErrors } from '../schemas.ts';
+import { withIsoTimes } from '../views.ts';
 import { askWorker, replyWith } from '../worker-requests.ts';
-
-const outcome = {
-  type: 'object',
-  required: ['requestId', 'status'],
-  properties: {
-    requestId: { type: 'string' },
-    status: { type: 'string', enum: ['pending', 'accepted', 'rejected', 'no-response', 'expired'] },
-    name: { type: 'string' },
-    commandId: { type: 'integer' },
-    attempts: { type: 'integer' },
-    resultCode: { type: ['integer', 'null'] },
-    comment: { type: 'string' },
-    requestedAt: { type: 'number' },
-    settledAt: { type: 'number' },
-  },
-} as const;
 
 export function easeeCommandRoutes(app: FastifyInstance, options: ApiOptions): void {
   app.post<{
@@ -31,6 +16,7 @@ export function easeeCommandRoutes(app: FastifyInstance, options: ApiOptions): v
     {
       config: { scope: 'operate', audit: 'easee.command' },
       schema: {
+        operationId: 'sendEaseeCommand',
         summary: 'Send an Easee command over the operator stream',
         description:
           'The body holds the typed arguments by name, e.g. SetDynamicChargerCurrent `{ "current": 13, "ttlMinutes": 5 }`. ' +
@@ -46,8 +32,15 @@ export function easeeCommandRoutes(app: FastifyInstance, options: ApiOptions): v
           type: 'object',
           properties: { waitMs: { type: 'integer', minimum: 0, maximum: 60_000, default: 10_000 } },
         },
-        body: anyObject,
-        response: { 200: outcome, 202: outcome, 400: errorBody, 404: errorBody, 503: errorBody, 504: errorBody },
+        body: { type: 'object', additionalProperties: true, description: 'The typed arguments of the command by name' },
+        response: withAccessErrors({
+          200: { ...ref('EaseeCommandOutcome'), description: 'The command response came within waitMs' },
+          202: { ...ref('EaseeCommandOutcome'), description: 'Sent; ask for its outcome by requestId' },
+          400: errorResponse('Unknown command, or arguments that are missing, mistyped or out of range'),
+          404: errorResponse('Unknown charger'),
+          503: errorResponse('No Easee operator stream is configured'),
+          504: errorResponse('No worker answered in time'),
+        }),
       },
     },
     async (request, reply) => {
@@ -73,6 +66,7 @@ export function easeeCommandRoutes(app: FastifyInstance, options: ApiOptions): v
     {
       config: { scope: 'read' },
       schema: {
+        operationId: 'getEaseeCommand',
         summary: 'The outcome of an Easee command, or that it is still pending',
         tags: ['commands'],
         params: {
@@ -80,7 +74,10 @@ export function easeeCommandRoutes(app: FastifyInstance, options: ApiOptions): v
           required: ['serial', 'requestId'],
           properties: { serial: serialParam, requestId: { type: 'string', maxLength: 64 } },
         },
-        response: { 200: anyObject, 404: errorBody },
+        response: withAccessErrors({
+          200: { ...ref('EaseeCommandOutcome'), description: 'The outcome, or status pending' },
+          404: errorResponse('No recent Easee command with that id for the charger'),
+        }),
       },
     },
     async (request, reply) => {
@@ -92,7 +89,10 @@ export function easeeCommandRoutes(app: FastifyInstance, options: ApiOptions): v
         { op: 'easee-command', requestId },
         5_000,
       );
-      return answer.ok ? reply.send(answer.body) : reply.code(answer.status).send({ error: answer.error });
+      // Still pending is a fine answer to a question: 200, not 202.
+      return answer.ok
+        ? reply.send(withIsoTimes(answer.body))
+        : reply.code(answer.status).send({ error: answer.error });
     },
   );
 }

@@ -3,7 +3,8 @@ import type { StoredEvent } from '@fleetwire/store';
 import type { FastifyInstance } from 'fastify';
 import { allows } from '../auth.ts';
 import type { ApiOptions } from '../context.ts';
-import { errorBody, serialParam } from '../schemas.ts';
+import { errorResponse, eventTypesDescription, ref, serialParam, withAccessErrors } from '../schemas.ts';
+import { withIsoTimes } from '../views.ts';
 
 const maxClients = 200;
 const maxBufferedBytes = 1024 * 1024;
@@ -17,24 +18,38 @@ export function eventRoutes(app: FastifyInstance, options: ApiOptions): void {
     {
       config: { scope: 'read' },
       schema: {
+        operationId: 'streamEvents',
         summary: 'Fleet events as Server-Sent Events, resumable',
         description:
           'Each event carries its sequence in the durable stream as its SSE id. A new stream starts with the events ' +
           'from now on; reconnect with `Last-Event-ID` (or `from`) to get every event after that sequence, stored ' +
           'ones first, without gaps (`from=0`: everything still kept). `type` takes a comma-separated list. Audit ' +
-          'events are sent to admin tokens only.',
+          'events are sent to admin tokens only. Each `data:` is a FleetEvent. ' +
+          eventTypesDescription,
         tags: ['events'],
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
             serial: serialParam,
-            type: { type: 'string', maxLength: 500 },
+            type: {
+              type: 'string',
+              maxLength: 500,
+              pattern: `^(${fleetEventTypes.join('|')})(,(${fleetEventTypes.join('|')}))*$`,
+              description: 'Comma-separated event types to receive',
+            },
             from: { type: 'integer', minimum: 0, description: 'Sequence to resume after (as Last-Event-ID)' },
             after: { type: 'integer', minimum: 0, deprecated: true, description: 'The old name of `from`' },
           },
         },
-        response: { 403: errorBody, 503: errorBody },
+        response: withAccessErrors({
+          200: {
+            description: 'The stream: `id:` the sequence, `event:` the type, `data:` a FleetEvent as JSON',
+            content: { 'text/event-stream': { schema: ref('FleetEvent') } },
+          },
+          400: errorResponse('A type that is not an event type, or a cursor out of range'),
+          503: errorResponse('This edge serves its most event streams already'),
+        }),
       },
     },
     async (request, reply) => {
@@ -69,7 +84,9 @@ export function eventRoutes(app: FastifyInstance, options: ApiOptions): void {
           raw.end();
           return;
         }
-        raw.write(`id: ${stored.seq}\nevent: ${stored.event.type}\ndata: ${JSON.stringify(stored.event)}\n\n`);
+        raw.write(
+          `id: ${stored.seq}\nevent: ${stored.event.type}\ndata: ${JSON.stringify(withIsoTimes(stored.event))}\n\n`,
+        );
       };
       const stop = options.events.follow(
         after,

@@ -2,7 +2,7 @@ import type { AuthorizationStatus, IdTagRecord } from '@fleetwire/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ApiOptions } from '../context.ts';
 import { importSummary, readImportRows } from '../csv.ts';
-import { errorBody, idTagBody, idTagParam, idTagView, pageOf } from '../schemas.ts';
+import { errorResponse, idTagParam, ref, withAccessErrors } from '../schemas.ts';
 
 interface IdTagParams {
   idTag: string;
@@ -51,11 +51,16 @@ export function idTagRoutes(app: FastifyInstance, options: ApiOptions): void {
     {
       config: { scope: 'admin', audit: 'id-tag.put' },
       schema: {
+        operationId: 'putIdTag',
         summary: 'Create or replace an id tag; parentIdTag puts it in a group',
         tags: ['id-tags'],
         params: idTagParams,
-        body: idTagBody,
-        response: { 200: idTagView, 201: idTagView, 400: errorBody },
+        body: ref('IdTagInput'),
+        response: withAccessErrors({
+          200: { ...ref('IdTag'), description: 'Replaced' },
+          201: { ...ref('IdTag'), description: 'Created' },
+          400: errorResponse('The body breaks its schema'),
+        }),
       },
     },
     async (request, reply) => {
@@ -72,41 +77,39 @@ export function idTagRoutes(app: FastifyInstance, options: ApiOptions): void {
       config: { scope: 'admin', audit: 'id-tag.import', auditSummary: importSummary('idTag') },
       bodyLimit: 5 * 1024 * 1024,
       schema: {
+        operationId: 'importIdTags',
         summary:
           'Create or replace many id tags: CSV with columns idTag,status,expiryDate,parentIdTag, or a JSON array',
         tags: ['id-tags'],
-        body: {},
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              imported: { type: 'integer' },
-              failed: {
-                type: 'array',
-                items: { type: 'object', properties: { line: { type: 'integer' }, error: { type: 'string' } } },
-              },
-            },
+        body: {
+          content: {
+            'application/json': { schema: { type: 'array', maxItems: 50_000, items: ref('IdTag') } },
+            'text/csv': { schema: { type: 'string', description: 'idTag,status,expiryDate,parentIdTag' } },
           },
-          400: errorBody,
         },
+        response: withAccessErrors({
+          200: { ...ref('ImportResult'), description: 'What the import did, row by row' },
+          400: errorResponse('Not CSV with a header line, nor a JSON array of at most 50,000 id tags'),
+        }),
       },
     },
     async (request, reply) => {
       const read = readImportRows(request.body, 50_000, 'send text/csv or a JSON array of at most 50,000 id tags');
       if ('error' in read) return reply.code(400).send({ error: read.error });
       const { rows } = read;
-      const failed: { line: number; error: string }[] = [];
-      let imported = 0;
+      const counts = { created: 0, updated: 0, failed: [] as { line: number; error: string }[] };
       for (const [i, row] of rows.entries()) {
         const problem = problemOf(row);
         if (problem !== undefined) {
-          failed.push({ line: i + 1, error: problem });
+          counts.failed.push({ line: i + 1, error: problem });
           continue;
         }
-        await idTags.put(record(String(row.idTag), row as unknown as IdTagInput));
-        imported += 1;
+        const idTag = String(row.idTag);
+        const existed = (await idTags.get(idTag)) !== undefined;
+        await idTags.put(record(idTag, row as unknown as IdTagInput));
+        counts[existed ? 'updated' : 'created'] += 1;
       }
-      return { imported, failed };
+      return counts;
     },
   );
 
@@ -115,10 +118,14 @@ export function idTagRoutes(app: FastifyInstance, options: ApiOptions): void {
     {
       config: { scope: 'read' },
       schema: {
+        operationId: 'getIdTag',
         summary: 'An id tag (case-insensitive)',
         tags: ['id-tags'],
         params: idTagParams,
-        response: { 200: idTagView, 404: errorBody },
+        response: withAccessErrors({
+          200: { ...ref('IdTag'), description: 'The id tag' },
+          404: errorResponse('Unknown id tag'),
+        }),
       },
     },
     async (request, reply) => {
@@ -134,6 +141,7 @@ export function idTagRoutes(app: FastifyInstance, options: ApiOptions): void {
     {
       config: { scope: 'read' },
       schema: {
+        operationId: 'listIdTags',
         summary: 'Id tags in order; with `parent`, the members of that group',
         tags: ['id-tags'],
         querystring: {
@@ -145,7 +153,10 @@ export function idTagRoutes(app: FastifyInstance, options: ApiOptions): void {
             parent: idTagParam,
           },
         },
-        response: { 200: pageOf(idTagView) },
+        response: withAccessErrors({
+          200: { ...ref('IdTagPage'), description: 'A page of id tags' },
+          400: errorResponse('A query value out of its range'),
+        }),
       },
     },
     async (request) => {
@@ -159,10 +170,14 @@ export function idTagRoutes(app: FastifyInstance, options: ApiOptions): void {
     {
       config: { scope: 'admin', audit: 'id-tag.delete' },
       schema: {
+        operationId: 'deleteIdTag',
         summary: 'Delete an id tag: it is then answered Invalid',
         tags: ['id-tags'],
         params: idTagParams,
-        response: { 204: { type: 'null' }, 404: errorBody },
+        response: withAccessErrors({
+          204: { type: 'null', description: 'Deleted' },
+          404: errorResponse('Unknown id tag'),
+        }),
       },
     },
     async (request, reply) => {

@@ -3,18 +3,7 @@ import { generateToken, hashToken } from '@fleetwire/auth';
 import type { ApiTokenRecord } from '@fleetwire/store';
 import type { FastifyInstance } from 'fastify';
 import type { ApiOptions } from '../context.ts';
-import { errorBody } from '../schemas.ts';
-
-const tokenView = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    name: { type: 'string' },
-    scopes: { type: 'array', items: { type: 'string' } },
-    createdAt: { type: 'string' },
-    token: { type: 'string', description: 'Only in the answer that created it' },
-  },
-} as const;
+import { errorResponse, ref, withAccessErrors } from '../schemas.ts';
 
 const view = ({ hash: _hash, ...record }: ApiTokenRecord) => record;
 
@@ -24,23 +13,14 @@ export function tokenRoutes(app: FastifyInstance, options: ApiOptions): void {
     {
       config: { scope: 'admin', audit: 'token.create' },
       schema: {
+        operationId: 'createToken',
         summary: 'Make an operator token with scopes (read, operate, admin); it is shown once, only its hash is kept',
         tags: ['tokens'],
-        body: {
-          type: 'object',
-          required: ['name', 'scopes'],
-          additionalProperties: false,
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 64 },
-            scopes: {
-              type: 'array',
-              minItems: 1,
-              uniqueItems: true,
-              items: { type: 'string', enum: ['read', 'operate', 'admin'] },
-            },
-          },
-        },
-        response: { 201: tokenView, 400: errorBody },
+        body: ref('TokenInput'),
+        response: withAccessErrors({
+          201: { ...ref('Token'), description: 'The token, shown this once' },
+          400: errorResponse('The body breaks its schema'),
+        }),
       },
     },
     async (request, reply) => {
@@ -62,9 +42,10 @@ export function tokenRoutes(app: FastifyInstance, options: ApiOptions): void {
     {
       config: { scope: 'admin' },
       schema: {
+        operationId: 'listTokens',
         summary: 'Operator tokens, without their secrets',
         tags: ['tokens'],
-        response: { 200: { type: 'array', items: tokenView } },
+        response: withAccessErrors({ 200: { ...ref('TokenList'), description: 'Every token, no secret' } }),
       },
     },
     async () => (await options.tokens.list()).map(view),
@@ -75,10 +56,14 @@ export function tokenRoutes(app: FastifyInstance, options: ApiOptions): void {
     {
       config: { scope: 'admin', audit: 'token.delete' },
       schema: {
+        operationId: 'deleteToken',
         summary: 'Revoke an operator token',
         tags: ['tokens'],
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
-        response: { 204: { type: 'null' }, 404: errorBody },
+        response: withAccessErrors({
+          204: { type: 'null', description: 'Revoked' },
+          404: errorResponse('Unknown token'),
+        }),
       },
     },
     async (request, reply) => {

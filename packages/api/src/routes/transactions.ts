@@ -4,7 +4,8 @@ import type { TransactionFilter } from '@fleetwire/store';
 import type { FastifyInstance } from 'fastify';
 import type { ApiOptions } from '../context.ts';
 import { csvLine } from '../csv.ts';
-import { anyObject, pageOf, serialParam } from '../schemas.ts';
+import { errorResponse, ref, serialParam, withAccessErrors } from '../schemas.ts';
+import { transactionView } from '../views.ts';
 
 interface TransactionQuery {
   serial?: string;
@@ -27,6 +28,8 @@ const csvColumns = [
   'meterStartWh',
   'meterStopWh',
   'energyWh',
+  'energyKWh',
+  'durationS',
   'streamEnergyWh',
   'stopReason',
   'remoteStartRequestId',
@@ -34,6 +37,7 @@ const csvColumns = [
 ] as const;
 
 function csvRow(record: TransactionRecord): string {
+  const view = transactionView(record);
   return csvLine([
     record.id,
     record.serial,
@@ -45,6 +49,8 @@ function csvRow(record: TransactionRecord): string {
     record.meterStartWh,
     record.meterStopWh,
     record.energyWh,
+    view.energyKWh,
+    view.durationS,
     record.streamSession?.energyWh,
     record.stopReason,
     record.remoteStartRequestId,
@@ -58,6 +64,7 @@ export function transactionRoutes(app: FastifyInstance, options: ApiOptions): vo
     {
       config: { scope: 'read' },
       schema: {
+        operationId: 'listTransactions',
         summary: 'Transactions in id order, filtered by charger, id tag and start time; format=csv streams them all',
         description:
           "Energy from the OCPP meter values (`energyWh`) beside the Easee stream's own record of the session " +
@@ -76,7 +83,21 @@ export function transactionRoutes(app: FastifyInstance, options: ApiOptions): vo
             format: { type: 'string', enum: ['json', 'csv'], default: 'json' },
           },
         },
-        response: { 200: pageOf(anyObject) },
+        response: withAccessErrors({
+          200: {
+            description: 'A page of transactions, or with format=csv all of them',
+            content: {
+              'application/json': { schema: ref('TransactionPage') },
+              'text/csv': {
+                schema: {
+                  type: 'string',
+                  description: `A header line, then one line a transaction: ${csvColumns.join(',')}`,
+                },
+              },
+            },
+          },
+          400: errorResponse('A filter that does not parse (from, to) or out of its range'),
+        }),
       },
     },
     async (request, reply) => {
@@ -87,8 +108,13 @@ export function transactionRoutes(app: FastifyInstance, options: ApiOptions): vo
         ...(rest.from === undefined ? {} : { from: new Date(rest.from).toISOString() }),
         ...(rest.to === undefined ? {} : { to: new Date(rest.to).toISOString() }),
       };
-      if (format === 'json')
-        return options.transactions.list(filter, { limit, ...(after === undefined ? {} : { after }) });
+      if (format === 'json') {
+        const page = await options.transactions.list(filter, { limit, ...(after === undefined ? {} : { after }) });
+        return {
+          items: page.items.map((record) => transactionView(record)),
+          ...(page.next === undefined ? {} : { next: page.next }),
+        };
+      }
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {

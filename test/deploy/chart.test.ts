@@ -1,5 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { FleetwireMetrics } from '@fleetwire/telemetry';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
@@ -8,9 +11,12 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
+import { debianTool } from '../harness/debian.ts';
 import { repoRoot } from '../harness/fleetwire-process.ts';
 import { helm } from '../harness/helm.ts';
+
+const run = promisify(execFile);
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string }; spec?: any; [key: string]: any };
 
@@ -183,5 +189,41 @@ describe('the Grafana dashboard', () => {
     const exported = new Set(new FleetwireMetrics().registry.getMetricsAsArray().map((metric) => metric.name));
     expect([...used].filter((name) => !exported.has(name))).toEqual([]);
     expect(used.size).toBeGreaterThanOrEqual(12);
+  });
+
+  it('works with or without Kubernetes labels, declares no unused input, and every query parses', async () => {
+    const dashboard = JSON.parse(await readFile(join(repoRoot, 'deploy', 'grafana', 'fleetwire.json'), 'utf8'));
+    expect(dashboard.__inputs ?? []).toEqual([]);
+    const variables = Object.fromEntries(dashboard.templating.list.map((variable: any) => [variable.name, variable]));
+    for (const name of ['namespace', 'instance']) {
+      expect(variables[name]).toMatchObject({ includeAll: true, allValue: '.*' });
+    }
+    const panels = dashboard.panels.filter((panel: any) => panel.type !== 'row');
+    const exprs: string[] = panels.flatMap((panel: any) => panel.targets.map((target: any) => target.expr));
+    for (const expr of exprs) {
+      // An = matcher on a label that may be absent (outside Kubernetes) would match nothing.
+      expect(expr).not.toMatch(/(namespace|pod|instance)="/);
+      expect(expr).not.toMatch(/by \(pod\)/);
+    }
+    // promtool parses each query (as a recording rule), with the variables as Grafana would fill them in.
+    const promtool = await debianTool('/usr/bin/promtool', 'prometheus');
+    const dir = await mkdtemp(join(tmpdir(), 'fleetwire-dashboard-'));
+    const rules = {
+      groups: [
+        {
+          name: 'dashboard',
+          rules: exprs.map((expr, i) => ({
+            record: `dashboard:query_${i}`,
+            expr: expr
+              .replaceAll('$namespace', '.*')
+              .replaceAll('$instance', '.*')
+              .replaceAll('$__rate_interval', '5m'),
+          })),
+        },
+      ],
+    };
+    await writeFile(join(dir, 'rules.yaml'), stringify(rules));
+    const checked = await run(promtool, ['check', 'rules', join(dir, 'rules.yaml')]);
+    expect(checked.stdout).toContain(`SUCCESS: ${exprs.length} rules found`);
   });
 });

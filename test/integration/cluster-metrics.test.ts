@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { LocalCluster } from '@fleetwire/devcluster';
 import { FakeEaseeCloud } from '@fleetwire/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../harness/api-client.ts';
 import { connectCharger } from '../harness/chargers.ts';
+import { debianTool } from '../harness/debian.ts';
 import { freshVhost } from '../harness/rabbit.ts';
 
 const operator = { queue: 'Operator_5151.Q', exchange: 'Operator_5151.C.X', originApplication: 'Fleetwire.Easee' };
@@ -84,7 +86,40 @@ describe('metrics and probes of every role', () => {
     expect(sample(workerText, 'fleetwire_shard_handovers_total', { direction: 'acquired' })).toBe(16);
     expect(sample(workerText, 'fleetwire_snapshot_writes_total', { result: 'written' })).toBeGreaterThanOrEqual(3);
     expect(sample(await scrape(ingest), 'fleetwire_easee_amqp_connected')).toBe(1);
+
+    // The fleet in business terms: chargers by status (bounded labels), connected, transactions, energy.
+    await api.put('/api/id-tags/METRIC-TAG', { status: 'Accepted' });
+    await charger.call('StatusNotification', { connectorId: 1, status: 'Charging', errorCode: 'NoError' });
+    const { transactionId } = (await charger.call('StartTransaction', {
+      connectorId: 1,
+      idTag: 'METRIC-TAG',
+      meterStart: 1_000,
+      timestamp: new Date().toISOString(),
+    })) as { transactionId: number };
+    let business = await scrape(worker);
+    expect(sample(business, 'fleetwire_chargers', { status: 'Charging' })).toBe(1);
+    expect(sample(business, 'fleetwire_chargers_connected')).toBe(1);
+    expect(sample(business, 'fleetwire_transactions_active')).toBe(1);
+    await charger.call('StopTransaction', { transactionId, meterStop: 4_500, timestamp: new Date().toISOString() });
+    await expect.poll(async () => sample(await scrape(worker), 'fleetwire_energy_delivered_wh_total')).toBe(3_500);
+    business = await scrape(worker);
+    expect(sample(business, 'fleetwire_transactions_active')).toBe(0);
     await charger.close({ code: 1000 });
+    await expect.poll(async () => sample(await scrape(worker), 'fleetwire_chargers', { status: 'offline' })).toBe(1);
+  });
+
+  it("passes promtool's checks of the exposition format on every role", async () => {
+    const promtool = await debianTool('/usr/bin/promtool', 'prometheus');
+    for (const role of [...cluster.edges, ...cluster.workers, ...cluster.ingests]) {
+      const text = await scrape(role.opsUrl as string);
+      const checked = await new Promise<{ code: number | null; output: string }>((resolve) => {
+        const child = execFile(promtool, ['check', 'metrics'], (error, stdout, stderr) =>
+          resolve({ code: error === null ? 0 : ((error as { code?: number }).code ?? 1), output: stdout + stderr }),
+        );
+        child.stdin?.end(text);
+      });
+      expect(checked, role.id).toEqual({ code: 0, output: '' });
+    }
   });
 
   it('stops being ready as soon as an edge drains, while it still answers liveness', async () => {

@@ -17,7 +17,7 @@ import {
 import { ObservationId } from '@fleetwire/easee';
 import { shardOf } from '@fleetwire/sharding';
 import type { Stores } from '@fleetwire/store';
-import { FleetwireMetrics, type Logger } from '@fleetwire/telemetry';
+import { type FleetCensus, FleetwireMetrics, type Logger } from '@fleetwire/telemetry';
 import { idTagInfoFor } from './authorization.ts';
 import { type ChargerEntry, ChargerRuntime, type OwnedShard } from './charger-runtime.ts';
 import { NotOwnerError } from './errors.ts';
@@ -75,7 +75,11 @@ export class ActorHost {
     this.options = options;
     this.log = options.logger;
     this.metrics = options.metrics ?? new FleetwireMetrics();
-    this.metrics.observe({ actors: () => this.runtime.entries.size, shards: () => this.shards.size });
+    this.metrics.observe({
+      actors: () => this.runtime.entries.size,
+      shards: () => this.shards.size,
+      fleet: () => this.census(),
+    });
     this.runtime = new ChargerRuntime({
       metrics: this.metrics,
       stores: options.stores,
@@ -98,6 +102,24 @@ export class ActorHost {
       logger: options.logger,
       onAuthorizationKeyChanged: (serial, key) => this.adoptAuthorizationKey(serial, key),
     });
+  }
+
+  /** The worker's chargers added up, for the metrics (when scraped). */
+  private census(): FleetCensus {
+    const byStatus = new Map<string, number>();
+    let connected = 0;
+    let activeTransactions = 0;
+    for (const entry of this.runtime.entries.values()) {
+      const context = entry.actor.getSnapshot().context;
+      const online = context.session !== null;
+      const status = online
+        ? (context.connectors['1']?.status ?? context.connectors['0']?.status ?? 'Unknown')
+        : 'offline';
+      byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+      if (online) connected += 1;
+      activeTransactions += Object.keys(context.transactions).length;
+    }
+    return { byStatus, connected, activeTransactions };
   }
 
   get ownedShards(): readonly number[] {

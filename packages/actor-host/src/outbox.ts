@@ -53,6 +53,12 @@ export class OutboxPublisher {
         change(event.serial, { ocppStatus: event.data.status, ocppSeenAt: event.at });
       }
       const transaction = event.data.transaction as TransactionRecord | undefined;
+      if (event.type === 'transaction-stopped' && transaction !== undefined) {
+        this.metrics?.transactionsStopped.inc();
+        if (transaction.energyWh !== undefined && transaction.energyWh > 0) {
+          this.metrics?.energyDelivered.inc(transaction.energyWh);
+        }
+      }
       if (transaction !== undefined) transactions.push(transaction);
       else if (event.type === 'transaction-stopped' && event.data.orphan === true) {
         orphans.push({ serial: event.serial, eventId: event.id, data: event.data });

@@ -83,8 +83,8 @@ function onSocketPong(this: WebSocket): void {
 function onSocketError(this: WebSocket, error: Error): void {
   connectionOf(this).onError(error);
 }
-function onSocketClose(this: WebSocket, code: number): void {
-  connectionOf(this).onClose(code);
+function onSocketClose(this: WebSocket, code: number, reason: Buffer): void {
+  connectionOf(this).onClose(code, reason.toString('utf8'));
 }
 
 /**
@@ -484,8 +484,12 @@ export class ChargerConnection {
     }
   }
 
-  onClose(code: number): void {
+  onClose(code: number, reason = ''): void {
     this.socketClosed = true;
+    this.log.info(
+      { code, reason: reason === '' ? undefined : reason, connectedS: Math.round((Date.now() - this.openedAt) / 1000) },
+      'charger disconnected',
+    );
     this.detach();
     const gone: EdgeCallOutcome = { ok: false, reason: 'disconnected', description: 'the charger disconnected' };
     if (this.inFlight !== undefined) this.settle(this.inFlight.id, gone);

@@ -2,6 +2,13 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 
 export type Role = 'all' | 'edge' | 'worker' | 'ingest';
 
+/** What a worker's charger models add up to, counted when scraped (not on the hot path). */
+export interface FleetCensus {
+  readonly byStatus: ReadonlyMap<string, number>;
+  readonly connected: number;
+  readonly activeTransactions: number;
+}
+
 /** Seconds, for round trips that are usually milliseconds and sometimes seconds. */
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 /** Seconds, for lags that are usually under a second and sometimes minutes. */
@@ -32,6 +39,13 @@ export class FleetwireMetrics {
   readonly streamLagSeconds: Histogram;
   readonly easeeCommands: Counter<'outcome'>;
 
+  // The fleet, as the worker's charger models see it (bounded labels: OCPP statuses and `offline`).
+  readonly chargersByStatus: Gauge<'status'>;
+  readonly chargersConnected: Gauge;
+  readonly activeTransactions: Gauge;
+  readonly energyDelivered: Counter;
+  readonly transactionsStopped: Counter;
+
   // Ingest: the operator queue.
   readonly operatorMessages: Counter<'result'>;
   readonly operatorQueueLagSeconds: Histogram;
@@ -43,13 +57,26 @@ export class FleetwireMetrics {
     actors?: () => number;
     shards?: () => number;
     amqp?: () => boolean;
+    /** The worker's chargers: how many per status of connector 1, connected, and transactions open. */
+    fleet?: () => FleetCensus;
   } = {};
 
   constructor(role: Role = 'all', options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
     const sources = this.sources;
     this.registry.setDefaultLabels({ role });
-    if (options.defaultMetrics === true) collectDefaultMetrics({ register: this.registry });
+    if (options.defaultMetrics === true) {
+      collectDefaultMetrics({ register: this.registry });
+      // Gauges that prom-client names like counters, which Prometheus (promtool check metrics) refuses; the
+      // event-loop and heap metrics say what they would.
+      for (const misnamed of [
+        'nodejs_active_handles_total',
+        'nodejs_active_requests_total',
+        'nodejs_active_resources_total',
+      ]) {
+        this.registry.removeSingleMetric(misnamed);
+      }
+    }
     this.connections = new Gauge({
       name: 'fleetwire_ocpp_connections',
       help: 'Chargers connected to this edge now',
@@ -133,6 +160,42 @@ export class FleetwireMetrics {
       name: 'fleetwire_easee_commands_total',
       help: 'Easee commands by outcome (accepted, rejected, no-response, expired)',
       labelNames: ['outcome'],
+      registers,
+    });
+    this.chargersByStatus = new Gauge({
+      name: 'fleetwire_chargers',
+      help: 'Chargers of this worker by the OCPP status of connector 1 (offline: not connected over OCPP)',
+      labelNames: ['status'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [status, count] of sources.fleet?.().byStatus ?? []) this.set({ status }, count);
+      },
+    });
+    this.chargersConnected = new Gauge({
+      name: 'fleetwire_chargers_connected',
+      help: 'Chargers of this worker connected over OCPP now',
+      registers,
+      collect() {
+        this.set(sources.fleet?.().connected ?? 0);
+      },
+    });
+    this.activeTransactions = new Gauge({
+      name: 'fleetwire_transactions_active',
+      help: 'Transactions open on the chargers of this worker',
+      registers,
+      collect() {
+        this.set(sources.fleet?.().activeTransactions ?? 0);
+      },
+    });
+    this.energyDelivered = new Counter({
+      name: 'fleetwire_energy_delivered_wh_total',
+      help: 'Energy of the transactions this worker saw stop, by their meter values (Wh)',
+      registers,
+    });
+    this.transactionsStopped = new Counter({
+      name: 'fleetwire_transactions_stopped_total',
+      help: 'Transactions this worker saw stop',
       registers,
     });
     this.operatorMessages = new Counter({

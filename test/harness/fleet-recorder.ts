@@ -6,6 +6,8 @@ export interface ChargerRecord {
   readonly disconnectedAt: number[];
   /** `<timestamp>|<register Wh>` of every MeterValues the central system answered. */
   readonly meterValues: string[];
+  /** Register Wh of every MeterValues sent, answered or not (the last may have been in flight at the end). */
+  readonly meterValuesSent: number[];
   /** Transaction ids the central system gave in StartTransaction answers. */
   readonly transactionIds: number[];
   /** Values of every ChangeConfiguration HeartbeatInterval the charger received. */
@@ -25,6 +27,7 @@ export class FleetRecorder implements ChargePointListener {
         connectedAt: [],
         disconnectedAt: [],
         meterValues: [],
+        meterValuesSent: [],
         transactionIds: [],
         heartbeatIntervals: [],
         streamCommandTicks: [],
@@ -49,6 +52,16 @@ export class FleetRecorder implements ChargePointListener {
       for (const sampled of meterValue.sampledValue) {
         if ((sampled.measurand ?? 'Energy.Active.Import.Register') !== 'Energy.Active.Import.Register') continue;
         this.of(serial).meterValues.push(`${meterValue.timestamp}|${Number(sampled.value)}`);
+      }
+    }
+  }
+
+  onTransactionMessageSent(serial: string, action: string, payload: any): void {
+    if (action !== 'MeterValues') return;
+    for (const meterValue of payload.meterValue) {
+      for (const sampled of meterValue.sampledValue) {
+        if ((sampled.measurand ?? 'Energy.Active.Import.Register') !== 'Energy.Active.Import.Register') continue;
+        this.of(serial).meterValuesSent.push(Number(sampled.value));
       }
     }
   }

@@ -26,6 +26,8 @@ export interface ChargePointListener {
   onCallSettled?(serial: string, action: string, latencyMs: number, ok: boolean): void;
   /** A transaction message the central system answered (what a test audits it against). */
   onTransactionMessage?(serial: string, action: string, payload: unknown, response: unknown): void;
+  /** A transaction message about to be sent: it may be applied even if its answer never arrives. */
+  onTransactionMessageSent?(serial: string, action: string, payload: unknown): void;
   onCentralSystemCall?(serial: string, action: string, payload: unknown): void;
   /** A command attempt from the Easee stream (identified by its ticks) that the charger applied. */
   onStreamCommand?(serial: string, commandId: number, ticks: string, args: Record<string, unknown>): void;
@@ -628,6 +630,7 @@ export class EaseeChargePoint {
       const head = this.transactionQueue[0] as QueuedTransactionMessage;
       let response: unknown;
       const payload = head.build();
+      this.options.listener?.onTransactionMessageSent?.(this.serial, head.action, payload);
       try {
         response = await this.link.call(head.action, payload);
         this.options.listener?.onTransactionMessage?.(this.serial, head.action, payload, response);

@@ -120,6 +120,7 @@ function both(first: ChargePointListener, second: ChargePointListener): ChargePo
     },
     onTransactionMessage: (serial, action, payload, response) =>
       second.onTransactionMessage?.(serial, action, payload, response),
+    onTransactionMessageSent: (serial, action, payload) => second.onTransactionMessageSent?.(serial, action, payload),
     onCentralSystemCall: (serial, action, payload) => second.onCentralSystemCall?.(serial, action, payload),
     onStreamCommand: (serial, commandId, ticks, args) => second.onStreamCommand?.(serial, commandId, ticks, args),
   };

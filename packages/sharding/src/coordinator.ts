@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@fleetwire/telemetry';
 import type { KV, KvEntry, KvWatchEntry } from '@nats-io/kv';
 import { Kvm } from '@nats-io/kv';
@@ -29,6 +30,7 @@ interface Lease {
 }
 
 const memberBucket = 'fw-members';
+const jetStreamStartupWaitMs = 30_000;
 const leaseBucket = 'fw-leases';
 const leaseKey = (shard: number) => `s${shard}`;
 
@@ -79,10 +81,7 @@ export class ShardCoordinator {
   }
 
   async start(): Promise<void> {
-    const kvm = new Kvm(this.options.connection);
-    this.members = await kvm.create(memberBucket, { history: 1, ttl: this.options.memberTtlMs });
-    this.leases = await kvm.create(leaseBucket, { history: 1, ttl: this.options.leaseTtlMs * 3 });
-    await this.watchMembers(await this.announce());
+    await this.watchMembers(await this.openBuckets());
     const period = Math.max(250, Math.min(this.options.leaseTtlMs, this.options.memberTtlMs) / 4);
     this.timer = setInterval(() => {
       this.ticking ??= this.tick().finally(() => {
@@ -90,6 +89,27 @@ export class ShardCoordinator {
       });
     }, period);
     await this.tick();
+  }
+
+  /**
+   * Opens both buckets and makes the first announcement, retried for a while: a nats-server that has just started
+   * (or restarted) can say it is ready before its JetStream answers, and a worker started beside it must wait, not
+   * exit (seen in CI: "no responders" on the first put).
+   */
+  private async openBuckets(): Promise<number> {
+    const kvm = new Kvm(this.options.connection);
+    const giveUpAt = Date.now() + jetStreamStartupWaitMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.members = await kvm.create(memberBucket, { history: 1, ttl: this.options.memberTtlMs });
+        this.leases = await kvm.create(leaseBucket, { history: 1, ttl: this.options.leaseTtlMs * 3 });
+        return await this.announce();
+      } catch (error) {
+        if (Date.now() >= giveUpAt) throw error;
+        if (attempt === 1) this.log.warn({ err: error }, 'JetStream not answering yet; retrying');
+        await sleep(Math.min(1_000, 100 * attempt));
+      }
+    }
   }
 
   /** Renews this worker's membership; answers the revision of the announcement. */

@@ -113,3 +113,63 @@ describe.each(backends)('charger search on the %s stores', (name, open) => {
     expect(pages.map((page) => page.length)).toEqual(name === 'Redis' ? [0, 0, 1] : [1]);
   }, 60_000);
 });
+
+describe.each(backends)('charger journal on the %s stores', (_name, open) => {
+  let stores: Stores;
+  let done: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ stores, done } = await open());
+  }, 60_000);
+
+  afterAll(() => done());
+
+  const snapshot = (serial: string, leaseToken: number, value: string) => ({
+    serial,
+    leaseToken,
+    machineVersion: 3,
+    lastSeq: 0,
+    snapshot: value,
+    outbox: [],
+    published: 0,
+  });
+  const inputs = (serial: string, leaseToken: number, input: string, published = 0) => ({
+    kind: 'inputs' as const,
+    serial,
+    leaseToken,
+    machineVersion: 3,
+    lastSeq: 7,
+    inputs: [input],
+    emitted: 1,
+    published,
+  });
+
+  it('keeps the inputs journaled after a snapshot, in order, until the next snapshot replaces them', async () => {
+    await stores.snapshots.claim(['EHJ1'], 1);
+    expect(await stores.snapshots.write([snapshot('EHJ1', 1, 'base')])).toEqual([true]);
+    expect(await stores.snapshots.write([inputs('EHJ1', 1, 'a')])).toEqual([true]);
+    expect(await stores.snapshots.write([inputs('EHJ1', 1, 'b', 1)])).toEqual([true]);
+    const claimed = (await stores.snapshots.claim(['EHJ1'], 1)).get('EHJ1');
+    expect(claimed?.snapshot).toBe('base');
+    expect(claimed?.inputs?.map((record) => [record.inputs[0], record.published, record.lastSeq])).toEqual([
+      ['a', 0, 7],
+      ['b', 1, 7],
+    ]);
+    expect(await stores.snapshots.write([snapshot('EHJ1', 1, 'after b')])).toEqual([true]);
+    const compacted = (await stores.snapshots.claim(['EHJ1'], 1)).get('EHJ1');
+    expect(compacted?.snapshot).toBe('after b');
+    expect(compacted?.inputs ?? []).toEqual([]);
+  });
+
+  it('refuses an append from an owner that a newer claim fenced off', async () => {
+    await stores.snapshots.claim(['EHJ2'], 1);
+    await stores.snapshots.write([snapshot('EHJ2', 1, 'base')]);
+    await stores.snapshots.claim(['EHJ2'], 2);
+    expect(await stores.snapshots.write([inputs('EHJ2', 1, 'late'), inputs('EHJ2', 2, 'new owner')])).toEqual([
+      false,
+      true,
+    ]);
+    const claimed = (await stores.snapshots.claim(['EHJ2'], 2)).get('EHJ2');
+    expect(claimed?.inputs?.map((record) => record.inputs[0])).toEqual(['new owner']);
+  });
+});

@@ -48,6 +48,8 @@ export interface ActorHostOptions {
   readonly metrics?: FleetwireMetrics;
   /** How long an Available that contradicts the wanted availability is held back after a boot (Easee's blip). */
   readonly availabilityHoldMs?: number;
+  /** A charger snapshot every this many commits; the commits between journal their inputs (ADR 10). */
+  readonly snapshotEvery?: number;
 }
 
 /** How long a graceful stop waits for operator requests in flight (a CALL waits 30 s for its charger by default). */
@@ -90,6 +92,7 @@ export class ActorHost {
       isServing: (owned) => this.shards.get(owned.shard) === owned,
       onFenced: (owned) => this.fenced(owned),
       onCommitted: (serial, items, orders) => this.operatorRequests.committed(serial, items, orders),
+      ...(options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery }),
     });
     this.operatorRequests = new OperatorRequests({
       bus: options.bus,
@@ -238,7 +241,7 @@ export class ActorHost {
       const at = clock();
       const idTagInfo = plan.idTag === undefined ? undefined : await idTagInfoFor(stores.idTags, plan.idTag, at);
       const transactionId = plan.needsTransactionId ? await stores.transactions.nextId() : undefined;
-      entry.actor.send({
+      this.runtime.send(entry, {
         type: 'CALL',
         at,
         sessionId: call.sessionId,
@@ -315,7 +318,7 @@ export class ActorHost {
               token && typeof message.value === 'string'
                 ? await idTagInfoFor(this.options.stores.idTags, message.value, at)
                 : undefined;
-            entry.actor.send({
+            this.runtime.send(entry, {
               type: 'STREAM_OBSERVATION',
               at,
               observationId: message.observationId,
@@ -324,7 +327,7 @@ export class ActorHost {
               ...(authorization === undefined ? {} : { authorization }),
             });
           } else {
-            entry.actor.send({
+            this.runtime.send(entry, {
               type: 'STREAM_COMMAND_RESPONSE',
               at,
               commandId: message.commandId,

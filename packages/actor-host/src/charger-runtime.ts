@@ -4,12 +4,13 @@ import {
   chargerMachine,
   chargerMachineVersion,
   type EmittedEvent,
+  isJournaledInput,
   migrateSnapshot,
   type OcppCallOrder,
   persistedChargerSnapshot,
 } from '@fleetwire/charger';
 import type { CommandSink, Outgoing, StreamDelivery } from '@fleetwire/contracts';
-import type { StoredSnapshot, Stores } from '@fleetwire/store';
+import type { JournaledInputs, StoredSnapshot, Stores } from '@fleetwire/store';
 import type { FleetwireMetrics, Logger } from '@fleetwire/telemetry';
 import { type Actor, createActor, type SnapshotFrom } from 'xstate';
 import { NotOwnerError } from './errors.ts';
@@ -36,10 +37,16 @@ export interface ChargerEntry {
   depth: number;
   /** Emitted since the last commit. */
   emitted: EmittedEvent[];
-  /** Committed with a snapshot and not yet published. */
+  /** Inputs applied since the last commit, which the commit journals (or covers with a snapshot). */
+  applied: ChargerEvent[];
+  /** Committed and not yet published. */
   readonly outbox: Outgoing[];
-  /** How many items the stored snapshot's outbox holds; written back once they are published. */
-  storedOutbox: number;
+  /** How many outbox items were published before `outbox[0]`, and how many the store knows were. */
+  published: number;
+  storedPublished: number;
+  /** Commits journaled since the stored snapshot; the next commit writes a snapshot when due. */
+  journaled: number;
+  snapshotDue: boolean;
   committed: SnapshotFrom<typeof chargerMachine> | undefined;
   publishing: Promise<void> | undefined;
   /** Stream sequence applied to the actor, and the one the stored snapshot holds. */
@@ -65,19 +72,27 @@ export interface ChargerRuntimeOptions {
    */
   readonly onCommitted?: (serial: string, items: readonly Outgoing[], orders: readonly OcppCallOrder[]) => void;
   readonly metrics: FleetwireMetrics;
+  /**
+   * A snapshot every this many commits; the commits between journal their inputs (ADR 10). 1: a snapshot every
+   * commit, what releases before the journal wrote (and all they can read).
+   */
+  readonly snapshotEvery?: number;
 }
 
 const maxMailboxDepth = 64;
-// An outbox emptied by publishing is written back by the charger's next commit anyway; only a charger that stays
-// quiet is tidied on its own, a while later and a bounded number at a time, so tidying never comes in bursts.
-const tidyAfterMs = 10_000;
+export const defaultSnapshotEvery = 16;
+// What was published is recorded by the charger's next commit anyway; only a charger that stays quiet records it
+// on its own, a while later (well inside the event log's 120 s dedup window, so that a restore publishing it again
+// is a duplicate that is dropped) and a bounded number at a time, so that this never comes in bursts.
+const tidyAfterMs = 30_000;
 const tidyIntervalMs = 250;
 const maxTidiesPerPass = 250;
 
 /**
  * The live charger actors of a worker and the discipline around them: one input at a time per charger, each to a
- * durable, fenced commit of its snapshot; the events and commands it produced ride in that snapshot (an outbox)
- * and are published after the commit; deadlines drive one timer heap.
+ * durable, fenced commit — its inputs appended to the charger's journal, or every `snapshotEvery` commits (and on
+ * hand-over) a snapshot; the events and commands it produced are published after the commit (an outbox that a
+ * restore rebuilds by replaying the journal); deadlines drive one timer heap.
  */
 export class ChargerRuntime {
   readonly entries = new Map<string, ChargerEntry>();
@@ -90,10 +105,12 @@ export class ChargerRuntime {
   private readonly tidyTimer: NodeJS.Timeout;
   private readonly options: ChargerRuntimeOptions;
   private readonly log: Logger;
+  private readonly snapshotEvery: number;
 
   constructor(options: ChargerRuntimeOptions) {
     this.options = options;
     this.log = options.logger;
+    this.snapshotEvery = Math.max(1, options.snapshotEvery ?? defaultSnapshotEvery);
     this.timers = new TimerService(options.clock, (serial, name, deadline) => this.fire(serial, name, deadline));
     this.writer = new SnapshotWriter(options.stores.snapshots, options.metrics);
     this.publisher = new OutboxPublisher(options.stores, options.commands, options.metrics);
@@ -114,7 +131,7 @@ export class ChargerRuntime {
       input: { serial, heartbeatIntervalS: this.options.heartbeatIntervalS },
       ...(snapshot === undefined ? {} : { snapshot: snapshot as SnapshotFrom<typeof chargerMachine> }),
     });
-    const lastSeq = stored?.lastSeq ?? 0;
+    const published = stored?.published ?? 0;
     const entry: ChargerEntry = {
       serial,
       owned,
@@ -122,22 +139,66 @@ export class ChargerRuntime {
       tail: Promise.resolve(),
       depth: 0,
       emitted: [],
+      applied: [],
       outbox: [...(stored?.outbox ?? [])],
-      storedOutbox: stored?.outbox.length ?? 0,
+      published,
+      storedPublished: published,
+      journaled: 0,
+      // A charger's first commit is a snapshot, and so is a new owner's first after replaying a journal or
+      // migrating: the journal after a snapshot is then always written by the release that wrote the snapshot.
+      snapshotDue:
+        snapshot === undefined || (stored?.inputs?.length ?? 0) > 0 || stored?.machineVersion !== chargerMachineVersion,
       committed: undefined,
       publishing: undefined,
-      lastSeq,
-      committedSeq: lastSeq,
+      lastSeq: stored?.lastSeq ?? 0,
+      committedSeq: 0,
       pendingAcks: [],
     };
     actor.on('*', (item) => entry.emitted.push(item));
     actor.start();
+    if (snapshot !== undefined) this.replay(entry, stored?.inputs ?? []);
+    entry.committedSeq = entry.lastSeq;
     entry.committed = actor.getSnapshot();
     this.entries.set(serial, entry);
     owned.serials.add(serial);
     this.timers.sync(serial, entry.committed.context.deadlines);
     this.publish(entry);
     return entry;
+  }
+
+  /**
+   * Runs the journaled inputs through the restored snapshot again, rebuilding the outbox: what they emitted, less
+   * what the journal says was published. Central-system CALLs they ordered are not sent again: the model gives up
+   * on those by its own deadline.
+   */
+  private replay(entry: ChargerEntry, journal: readonly JournaledInputs[]): void {
+    let total = entry.published + entry.outbox.length;
+    for (const record of journal) {
+      if (record.machineVersion > chargerMachineVersion) {
+        this.log.error(
+          { serial: entry.serial, machineVersion: record.machineVersion },
+          'journal written by a newer release; its inputs are not replayed',
+        );
+        break;
+      }
+      for (const input of record.inputs) entry.actor.send(input as ChargerEvent);
+      const items = entry.emitted.filter((item) => item.type !== 'ocpp-call') as Outgoing[];
+      entry.emitted = [];
+      if (items.length !== record.emitted) {
+        this.log.error(
+          { serial: entry.serial, expected: record.emitted, replayed: items.length },
+          'journal replay emitted a different number of items than the commit did',
+        );
+      }
+      entry.outbox.push(...items);
+      total += items.length;
+      entry.lastSeq = Math.max(entry.lastSeq, record.lastSeq);
+      if (record.published > entry.published) {
+        entry.outbox.splice(0, Math.min(entry.outbox.length, record.published - entry.published));
+        entry.published = Math.min(record.published, total);
+      }
+    }
+    entry.storedPublished = entry.published;
   }
 
   /** The entry of a charger registered after its shard was acquired: fenced and loaded alone. */
@@ -183,55 +244,82 @@ export class ChargerRuntime {
     return run;
   }
 
+  /** Applies one input to the charger; the next commit makes it durable. */
+  send(entry: ChargerEntry, event: ChargerEvent): void {
+    entry.applied.push(event);
+    entry.actor.send(event);
+  }
+
   /** Sends one input to the charger and commits what it changed. */
   apply(entry: ChargerEntry, event: ChargerEvent): Promise<void> {
     return this.enqueue(entry, async () => {
-      entry.actor.send(event);
+      this.send(entry, event);
       await this.commit(entry);
     });
   }
 
-  async commit(entry: ChargerEntry): Promise<void> {
-    const snapshot = entry.actor.getSnapshot();
+  /**
+   * Makes what the charger's inputs since the last commit changed durable, then hands on what they emitted. With
+   * `snapshot`, writes a snapshot even when only the published mark or the journal is behind.
+   */
+  async commit(entry: ChargerEntry, snapshot = false): Promise<void> {
+    const state = entry.actor.getSnapshot();
     const emitted = entry.emitted;
-    const unchanged =
-      snapshot === entry.committed &&
-      emitted.length === 0 &&
-      entry.storedOutbox === entry.outbox.length &&
-      entry.lastSeq === entry.committedSeq;
-    if (unchanged) {
+    const applied = entry.applied;
+    entry.emitted = [];
+    entry.applied = [];
+    const behind = entry.published !== entry.storedPublished || (snapshot && entry.journaled > 0);
+    if (state === entry.committed && emitted.length === 0 && entry.lastSeq === entry.committedSeq && !behind) {
       this.acknowledge(entry);
       return;
     }
-    entry.emitted = [];
     const orders: OcppCallOrder[] = [];
     const items: Outgoing[] = [];
     for (const item of emitted) {
       if (item.type === 'ocpp-call') orders.push(item);
       else items.push(item);
     }
-    const outbox = items.length === 0 ? [...entry.outbox] : [...entry.outbox, ...items];
     const lastSeq = entry.lastSeq;
-    const accepted = await this.writer.write({
-      serial: entry.serial,
-      machineVersion: chargerMachineVersion,
-      leaseToken: entry.owned.leaseToken,
-      lastSeq,
-      snapshot: persistedChargerSnapshot(snapshot),
-      outbox,
-    });
+    const published = entry.published;
+    const asSnapshot =
+      snapshot ||
+      entry.snapshotDue ||
+      entry.journaled + 1 >= this.snapshotEvery ||
+      !applied.every((input) => isJournaledInput(input));
+    const common = { serial: entry.serial, leaseToken: entry.owned.leaseToken, machineVersion: chargerMachineVersion };
+    const accepted = await this.writer
+      .write(
+        asSnapshot
+          ? {
+              ...common,
+              lastSeq,
+              snapshot: persistedChargerSnapshot(state),
+              outbox: items.length === 0 ? [...entry.outbox] : [...entry.outbox, ...items],
+              published,
+            }
+          : { ...common, kind: 'inputs', lastSeq, inputs: applied, emitted: items.length, published },
+      )
+      .catch((error: unknown) => {
+        // The inputs are applied but not journaled: only a snapshot can cover them now.
+        entry.snapshotDue = true;
+        throw error;
+      });
     if (!accepted) {
       this.options.onFenced(entry.owned);
       throw new NotOwnerError(entry.serial, entry.owned.shard);
     }
-    entry.committed = snapshot;
+    entry.committed = state;
     entry.committedSeq = lastSeq;
     entry.outbox.push(...items);
-    entry.storedOutbox = outbox.length;
-    // This commit wrote back whatever had been published: the charger needs no tidy until it publishes again.
+    entry.storedPublished = published;
+    if (asSnapshot) {
+      entry.journaled = 0;
+      entry.snapshotDue = false;
+    } else entry.journaled += 1;
+    // This commit recorded whatever had been published: the charger needs no tidy until it publishes again.
     this.needsTidy.delete(entry);
     this.acknowledge(entry);
-    this.timers.sync(entry.serial, snapshot.context.deadlines);
+    this.timers.sync(entry.serial, state.context.deadlines);
     if (emitted.length > 0) this.options.onCommitted?.(entry.serial, items, orders);
     this.publish(entry);
   }
@@ -257,8 +345,11 @@ export class ChargerRuntime {
         const batch = entry.outbox.slice();
         await this.publisher.publish(batch);
         entry.outbox.splice(0, batch.length);
+        entry.published += batch.length;
       }
-      if (entry.storedOutbox > 0 && !this.needsTidy.has(entry)) this.needsTidy.set(entry, this.options.clock());
+      if (entry.published !== entry.storedPublished && !this.needsTidy.has(entry)) {
+        this.needsTidy.set(entry, this.options.clock());
+      }
     } catch (error) {
       this.log.error({ serial: entry.serial, err: error }, 'publishing charger outbox failed; retrying');
       setTimeout(() => this.publish(entry), 1_000).unref();
@@ -266,9 +357,8 @@ export class ChargerRuntime {
   }
 
   /**
-   * Writes the emptied outbox of chargers whose items were published, so that a restart does not publish them
-   * again long after (a dedup window is minutes, not days). Only chargers quiet for `tidyAfterMs`, oldest first,
-   * at most `maxTidiesPerPass` a pass.
+   * Records what quiet chargers published, so that a restart does not publish it again long after (a dedup window
+   * is minutes, not days). Only chargers quiet for `tidyAfterMs`, oldest first, at most `maxTidiesPerPass` a pass.
    */
   private tidy(): void {
     const due = this.options.clock() - tidyAfterMs;
@@ -276,7 +366,7 @@ export class ChargerRuntime {
     for (const [entry, since] of this.needsTidy) {
       if (since > due || tidied === maxTidiesPerPass) return;
       this.needsTidy.delete(entry);
-      if (entry.storedOutbox === entry.outbox.length) continue;
+      if (entry.storedPublished === entry.published) continue;
       tidied += 1;
       void this.tidyNow(entry).catch((error: unknown) =>
         this.log.debug({ serial: entry.serial, err: error }, 'outbox tidy skipped'),
@@ -285,8 +375,14 @@ export class ChargerRuntime {
   }
 
   tidyNow(entry: ChargerEntry): Promise<void> {
-    if (entry.storedOutbox === entry.outbox.length) return Promise.resolve();
+    if (entry.storedPublished === entry.published) return Promise.resolve();
     return this.enqueue(entry, () => this.commit(entry));
+  }
+
+  /** Writes a snapshot if the journal or the published mark is behind the charger. */
+  snapshotNow(entry: ChargerEntry): Promise<void> {
+    if (entry.storedPublished === entry.published && entry.journaled === 0) return Promise.resolve();
+    return this.enqueue(entry, () => this.commit(entry, true));
   }
 
   private fire(serial: string, name: string, deadline: number): void {
@@ -297,13 +393,16 @@ export class ChargerRuntime {
     );
   }
 
-  /** Finishes what is in flight for these chargers, publishes what they committed, writes back the outbox. */
+  /**
+   * Finishes what is in flight for these chargers, publishes what they committed and writes a snapshot where the
+   * journal has inputs, so that the next owner starts from a snapshot and replays nothing.
+   */
   async drain(entries: readonly ChargerEntry[]): Promise<void> {
     await Promise.all(entries.map((entry) => entry.tail));
     await Promise.all(
       entries.map((entry) =>
         this.publishNow(entry)
-          .then(() => this.tidyNow(entry))
+          .then(() => this.snapshotNow(entry))
           .catch((error: unknown) => this.log.warn({ serial: entry.serial, err: error }, 'hand-over flush failed')),
       ),
     );

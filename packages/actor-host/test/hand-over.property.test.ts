@@ -108,6 +108,8 @@ class StallableSnapshots implements SnapshotStore {
 
 /** One charger's shard moving between workers on one bus and one store, as the cluster does it. */
 class Shard {
+  /** Commits between snapshots (ADR 10): 1 writes a snapshot every commit, more journal the inputs between. */
+  private readonly snapshotEvery: number;
   readonly bus = new InProcessBus();
   readonly stores: Stores = memoryStores(shardCount);
   private owner: ActorHost | undefined;
@@ -115,6 +117,10 @@ class Shard {
   private token = 0;
   private readonly hosts: ActorHost[] = [];
   private readonly stalled: { snapshots: StallableSnapshots; resumeAt: number }[] = [];
+
+  constructor(snapshotEvery = 16) {
+    this.snapshotEvery = snapshotEvery;
+  }
 
   async newOwner(): Promise<void> {
     const snapshots = new StallableSnapshots(this.stores.snapshots);
@@ -125,6 +131,7 @@ class Shard {
       heartbeatIntervalS: 300,
       clock,
       logger,
+      snapshotEvery: this.snapshotEvery,
     });
     this.ownerSnapshots = snapshots;
     this.hosts.push(host);
@@ -217,8 +224,8 @@ function normalized(value: unknown): unknown {
   return JSON.parse(text);
 }
 
-async function run(inputs: readonly Input[], steps: readonly Step[]) {
-  const shardUnderTest = new Shard();
+async function run(inputs: readonly Input[], steps: readonly Step[], snapshotEvery?: number) {
+  const shardUnderTest = new Shard(snapshotEvery);
   await shardUnderTest.stores.chargers.put({ serial, registeredAt: 'now', updatedAt: 'now' });
   await shardUnderTest.stores.idTags.put({ idTag: 'TAG', status: 'Accepted', updatedAt: 'now' });
   await shardUnderTest.newOwner();
@@ -296,9 +303,13 @@ describe('deliver / crash / hand-over / redeliver', () => {
     expect(reference.transactions).toHaveLength(1);
     const expected = normalized(reference);
     await fc.assert(
-      fc.asyncProperty(fc.array(stepArbitrary, { minLength: 1, maxLength: 40 }), async (steps) => {
-        expect(normalized(await run(inputs, steps))).toEqual(expected);
-      }),
+      fc.asyncProperty(
+        fc.array(stepArbitrary, { minLength: 1, maxLength: 40 }),
+        fc.constantFrom(1, 2, 5, 16),
+        async (steps, snapshotEvery) => {
+          expect(normalized(await run(inputs, steps, snapshotEvery))).toEqual(expected);
+        },
+      ),
       { numRuns: 200 },
     );
   }, 120_000);

@@ -5,6 +5,7 @@ export { retriedStartId, startKey } from './handlers/transactions.ts';
 export {
   chargerMachine,
   chargerMachineVersion,
+  isJournaledInput,
   migrateSnapshot,
   persistedChargerSnapshot,
   type VersionedSnapshot,

@@ -65,6 +65,26 @@ export function persistedChargerSnapshot(snapshot: SnapshotFrom<typeof chargerMa
   return { status, value, historyValue: {}, output, error, context, children: {} };
 }
 
+/**
+ * Inputs that a commit may journal instead of a snapshot (ADR 10): the charger's own messages, its sessions, the
+ * stream and timers — what comes at the charger's rate and carries nothing secret. An operator's request (its
+ * payload may hold a key or a password) and a charger's answer to one (GetConfiguration lists secrets) commit a
+ * snapshot, which keeps only what the model kept.
+ */
+export function isJournaledInput(event: ChargerEvent): boolean {
+  switch (event.type) {
+    case 'CALL':
+    case 'SESSION_OPENED':
+    case 'SESSION_CLOSED':
+    case 'TIMER':
+    case 'STREAM_OBSERVATION':
+    case 'STREAM_COMMAND_RESPONSE':
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** A snapshot as the store keeps it: the XState persisted snapshot and the machine version that wrote it. */
 export interface VersionedSnapshot {
   readonly machineVersion: number;

@@ -41,6 +41,8 @@ export interface Config {
   readonly easeeRfidAuthorization: boolean;
   /** After a boot, an Available that contradicts the wanted availability is held back this long (Easee's blip). */
   readonly availabilityHoldMs: number;
+  /** A charger snapshot every this many commits; the commits between journal their inputs (1: every commit). */
+  readonly snapshotEvery: number;
   /** Operator API requests a minute per token; beyond, 429 with Retry-After. */
   readonly apiRateLimitPerMinute: number;
   /** Stable identity of this process in a cluster (a StatefulSet pod name); generated when absent. */
@@ -188,6 +190,7 @@ export function loadConfig(env: Env = process.env): Config {
     easeeCommandAttempts: integer(env, 'EASEE_COMMAND_ATTEMPTS', 3, 1, 10),
     easeeRfidAuthorization: boolean(env, 'EASEE_RFID_AUTHORIZATION', false),
     availabilityHoldMs: integer(env, 'AVAILABILITY_HOLD_S', 5, 0, 300) * 1000,
+    snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 16, 1, 1_000),
     apiRateLimitPerMinute: integer(env, 'API_RATE_LIMIT_PER_MINUTE', 6_000, 1, 10_000_000),
     instanceId,
     shardLeaseTtlS: integer(env, 'SHARD_LEASE_TTL_S', 15, 2, 600),

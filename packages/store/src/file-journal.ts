@@ -2,14 +2,9 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { type FileHandle, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GroupCommitFile } from './group-commit-file.ts';
 import type { Durability, Keyspace, KeyspaceOp } from './keyspace.ts';
 import { encodeRecord, ensureDataDir, fileMode, loadRecordFile, type RepairNotice } from './record-file.ts';
-
-interface PendingWrite {
-  readonly text: string;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-}
 
 export interface FileJournalOptions {
   /** Compact when the journal holds this many more ops than there are live keys. */
@@ -19,25 +14,24 @@ export interface FileJournalOptions {
 }
 
 /**
- * Makes a keyspace durable in a directory: `state.jsonl` (compacted) plus `journal.jsonl` (ops since). Writes are
- * group-committed: everything that arrives while one write+fdatasync runs goes out in the next one, so the
- * cost of a sync is shared by every caller waiting on it.
+ * Makes a keyspace durable in a directory: `state.jsonl` (compacted) plus `journal.jsonl` (ops since), the journal
+ * group-committed.
  */
 export class FileJournal implements Durability {
-  private pending: PendingWrite[] = [];
-  private flushing: Promise<void> | undefined;
   private opsSinceCompaction = 0;
   private closed = false;
   private readonly dir: string;
-  private handle: FileHandle;
+  private readonly file: GroupCommitFile;
   private readonly keyspace: Keyspace;
   private readonly compactAfterOps: number;
 
   private constructor(dir: string, handle: FileHandle, keyspace: Keyspace, compactAfterOps: number) {
     this.dir = dir;
-    this.handle = handle;
     this.keyspace = keyspace;
     this.compactAfterOps = compactAfterOps;
+    this.file = new GroupCommitFile(handle, 0, async () => {
+      if (this.opsSinceCompaction > this.compactAfterOps) await this.compact();
+    });
   }
 
   static async open(dir: string, keyspace: Keyspace, options: FileJournalOptions = {}): Promise<FileJournal> {
@@ -65,28 +59,7 @@ export class FileJournal implements Durability {
     let text = '';
     for (const op of ops) text += encodeRecord(op);
     this.opsSinceCompaction += ops.length;
-    return new Promise((resolve, reject) => {
-      this.pending.push({ text, resolve, reject });
-      this.flushing ??= this.flushLoop();
-    });
-  }
-
-  private async flushLoop(): Promise<void> {
-    // Let every write of this turn of the event loop join the batch.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      try {
-        await this.handle.write(batch.map((write) => write.text).join(''));
-        await this.handle.datasync();
-        for (const write of batch) write.resolve();
-      } catch (error) {
-        for (const write of batch) write.reject(error);
-      }
-      if (this.opsSinceCompaction > this.compactAfterOps) await this.compact();
-    }
-    this.flushing = undefined;
+    return this.file.append(text);
   }
 
   /**
@@ -106,15 +79,13 @@ export class FileJournal implements Durability {
     await written.datasync();
     await written.close();
     await rename(temporary, join(this.dir, 'state.jsonl'));
-    await this.handle.close();
-    this.handle = await open(join(this.dir, 'journal.jsonl'), 'w', fileMode);
+    await this.file.reopen(() => open(join(this.dir, 'journal.jsonl'), 'w', fileMode));
     this.opsSinceCompaction = 0;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    while (this.flushing !== undefined) await this.flushing;
-    await this.handle.close();
+    await this.file.close();
   }
 }

@@ -1,12 +1,13 @@
 import type { ChargerRegistration, IdTagRecord, TransactionRecord } from '@fleetwire/contracts';
 import { shardOf } from '@fleetwire/sharding';
-import { firstKeyAfter, type Keyspace } from './keyspace.ts';
+import { firstKeyAfter, type Keyspace, type KeyspaceOp } from './keyspace.ts';
 import {
   type ApiTokenRecord,
   type ApiTokenStore,
   type ChargerFilter,
   type ChargerRegistry,
   type IdTagStore,
+  type JournaledInputs,
   type ListedCharger,
   type LiveState,
   maxTransactionId,
@@ -197,6 +198,10 @@ export class KeyspaceTokenStore implements ApiTokenStore {
  * Snapshots of the all-in-one process. There is one owner per process, so fencing only guards against an owner
  * inside this process that lost its lease; the fence floor of a serial without a snapshot is kept in memory.
  */
+/**
+ * Snapshots in `snap`, the inputs journaled after each in `journal` (a list per charger, emptied by the next
+ * snapshot). Fencing: a write below the highest lease token that claimed or wrote the charger is refused.
+ */
 export class KeyspaceSnapshotStore implements SnapshotStore {
   private readonly fenceFloor = new Map<string, number>();
   private readonly keyspace: Keyspace;
@@ -210,22 +215,46 @@ export class KeyspaceSnapshotStore implements SnapshotStore {
     for (const serial of serials) {
       if ((this.fenceFloor.get(serial) ?? 0) < leaseToken) this.fenceFloor.set(serial, leaseToken);
       const stored = this.keyspace.get<StoredSnapshot>('snap', serial);
-      if (stored !== undefined) loaded.set(serial, stored);
+      const inputs = this.keyspace.get<JournaledInputs[]>('journal', serial);
+      if (stored !== undefined) loaded.set(serial, inputs === undefined ? stored : { ...stored, inputs: [...inputs] });
     }
     return loaded;
   }
 
   async write(writes: readonly SnapshotWrite[]): Promise<boolean[]> {
     const accepted: boolean[] = [];
-    const ops = [];
-    for (const { serial, ...stored } of writes) {
+    const ops: KeyspaceOp[] = [];
+    for (const write of writes) {
+      const { serial, leaseToken } = write;
       const floor = Math.max(
         this.fenceFloor.get(serial) ?? 0,
         this.keyspace.get<StoredSnapshot>('snap', serial)?.leaseToken ?? 0,
       );
-      const ok = stored.leaseToken >= floor;
+      const ok = leaseToken >= floor;
       accepted.push(ok);
-      if (ok) ops.push({ type: 'put' as const, ns: 'snap', key: serial, value: stored });
+      if (!ok) continue;
+      if (leaseToken > (this.fenceFloor.get(serial) ?? 0)) this.fenceFloor.set(serial, leaseToken);
+      if (write.kind === 'inputs') {
+        const { machineVersion, lastSeq, inputs, emitted, published } = write;
+        ops.push({
+          type: 'append',
+          ns: 'journal',
+          key: serial,
+          value: { machineVersion, lastSeq, inputs, emitted, published },
+        });
+      } else {
+        const { machineVersion, lastSeq, snapshot, outbox, published } = write;
+        const stored: StoredSnapshot = {
+          machineVersion,
+          leaseToken,
+          lastSeq,
+          snapshot,
+          outbox,
+          published: published ?? 0,
+        };
+        ops.push({ type: 'put', ns: 'snap', key: serial, value: stored });
+        if (this.keyspace.has('journal', serial)) ops.push({ type: 'delete', ns: 'journal', key: serial });
+      }
     }
     if (ops.length > 0) await this.keyspace.write(ops);
     return accepted;
@@ -233,7 +262,10 @@ export class KeyspaceSnapshotStore implements SnapshotStore {
 
   async delete(serial: string): Promise<void> {
     this.fenceFloor.delete(serial);
-    await this.keyspace.write([{ type: 'delete', ns: 'snap', key: serial }]);
+    await this.keyspace.write([
+      { type: 'delete', ns: 'snap', key: serial },
+      { type: 'delete', ns: 'journal', key: serial },
+    ]);
   }
 }
 

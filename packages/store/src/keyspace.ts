@@ -1,5 +1,7 @@
 export type KeyspaceOp =
   | { readonly type: 'put'; readonly ns: string; readonly key: string; readonly value: unknown }
+  /** Adds `value` at the end of the list at `key` (a list of one when there is none). */
+  | { readonly type: 'append'; readonly ns: string; readonly key: string; readonly value: unknown }
   | { readonly type: 'delete'; readonly ns: string; readonly key: string };
 
 /** Where a keyspace makes its writes durable; the memory keyspace has none. */
@@ -75,10 +77,15 @@ export class Keyspace {
 
   apply(op: KeyspaceOp): void {
     const map = this.namespace(op.ns);
-    const existed = map.has(op.key);
+    const existing = map.get(op.key);
+    const existed = existing !== undefined || map.has(op.key);
     if (op.type === 'put') map.set(op.key, op.value);
-    else map.delete(op.key);
-    if (existed !== (op.type === 'put')) this.keepSorted(op.ns, op.key, op.type === 'put');
+    else if (op.type === 'append') {
+      if (Array.isArray(existing)) existing.push(op.value);
+      else map.set(op.key, [op.value]);
+    } else map.delete(op.key);
+    const exists = op.type !== 'delete';
+    if (existed !== exists) this.keepSorted(op.ns, op.key, exists);
   }
 
   async write(ops: readonly KeyspaceOp[]): Promise<void> {

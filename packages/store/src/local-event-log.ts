@@ -1,6 +1,7 @@
-import { type FileHandle, open, rename, stat } from 'node:fs/promises';
+import { open, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FleetEvent } from '@fleetwire/contracts';
+import { GroupCommitFile } from './group-commit-file.ts';
 import { encodeRecord, ensureDataDir, fileMode, loadRecordFile, type RepairNotice } from './record-file.ts';
 import { type EventFilter, type EventLog, matchesEvent, type StoredEvent } from './stores.ts';
 
@@ -18,6 +19,12 @@ export interface LocalEventLogOptions {
  * directory, an append-only JSON-lines file. Ids seen in the ring are the dedup window: an outbox re-published
  * after a restart does not appear twice.
  */
+function encodeAll(events: readonly StoredEvent[]): string {
+  let text = '';
+  for (const stored of events) text += encodeRecord(stored);
+  return text;
+}
+
 export class LocalEventLog implements EventLog {
   /** The retained events in a circular buffer: `start` is the oldest, `size` how many there are. */
   private readonly ring: (StoredEvent | undefined)[];
@@ -26,13 +33,11 @@ export class LocalEventLog implements EventLog {
   private readonly recentIds = new Set<string>();
   private readonly listeners = new Set<(stored: StoredEvent) => void>();
   private lastSeq = 0;
-  private fileBytes = 0;
-  private chain: Promise<void> = Promise.resolve();
   private readonly retained: number;
   private readonly maxFileBytes: number;
 
   private readonly dir: string | undefined;
-  private handle: FileHandle | undefined;
+  private file: GroupCommitFile | undefined;
 
   private constructor(dir: string | undefined, options: LocalEventLogOptions) {
     this.dir = dir;
@@ -61,11 +66,16 @@ export class LocalEventLog implements EventLog {
         if (seq !== undefined) log.lastSeq = Math.max(log.lastSeq, Number(seq));
       }
     }
-    log.fileBytes = await stat(join(dir, 'events.jsonl')).then(
+    const bytes = await stat(join(dir, 'events.jsonl')).then(
       (info) => info.size,
       () => 0,
     );
-    log.handle = await open(join(dir, 'events.jsonl'), 'a', fileMode);
+    const file: GroupCommitFile = new GroupCommitFile(
+      await open(join(dir, 'events.jsonl'), 'a', fileMode),
+      bytes,
+      () => (file.bytes > log.maxFileBytes ? log.rotate(file) : Promise.resolve()),
+    );
+    log.file = file;
     return log;
   }
 
@@ -97,32 +107,20 @@ export class LocalEventLog implements EventLog {
       fresh.push(stored);
     }
     if (fresh.length === 0) return Promise.resolve();
-    const written = this.handle === undefined ? Promise.resolve() : this.writeToFile(fresh);
+    const written = this.file === undefined ? Promise.resolve() : this.file.append(encodeAll(fresh));
+    // Each append is synced before readers hear of it, so an event a reader saw is never lost (and its sequence
+    // number never given again); appends resolve in the order they were made, which is the sequence order.
     return written.then(() => {
       for (const stored of fresh) for (const listener of this.listeners) listener(stored);
     });
   }
 
-  private writeToFile(fresh: readonly StoredEvent[]): Promise<void> {
-    let text = '';
-    for (const stored of fresh) text += encodeRecord(stored);
-    // Appends are chained so that the file order is the sequence order; each is synced before readers hear of it,
-    // so an event a reader saw is never lost (and its sequence number never given again).
-    this.chain = this.chain.then(async () => {
-      if (this.fileBytes > this.maxFileBytes) await this.rotate();
-      await this.handle?.write(text);
-      await this.handle?.datasync();
-      this.fileBytes += Buffer.byteLength(text);
-    });
-    return this.chain;
-  }
-
-  private async rotate(): Promise<void> {
+  private async rotate(file: GroupCommitFile): Promise<void> {
     const dir = this.dir as string;
-    await this.handle?.close();
-    await rename(join(dir, 'events.jsonl'), join(dir, 'events.1.jsonl'));
-    this.handle = await open(join(dir, 'events.jsonl'), 'a', fileMode);
-    this.fileBytes = 0;
+    await file.reopen(async () => {
+      await rename(join(dir, 'events.jsonl'), join(dir, 'events.1.jsonl'));
+      return open(join(dir, 'events.jsonl'), 'a', fileMode);
+    });
   }
 
   private after(afterSeq: number, limit: number, filter: EventFilter): StoredEvent[] {
@@ -155,8 +153,7 @@ export class LocalEventLog implements EventLog {
   }
 
   async close(): Promise<void> {
-    await this.chain;
-    await this.handle?.close();
-    this.handle = undefined;
+    await this.file?.close();
+    this.file = undefined;
   }
 }

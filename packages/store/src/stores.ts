@@ -75,7 +75,10 @@ export interface ApiTokenStore {
   delete(id: string): Promise<boolean>;
 }
 
-/** A charger actor's persisted state and the fencing token of the owner that wrote it. */
+/**
+ * A charger's durable record: its last snapshot and the inputs committed after it. Restoring runs those inputs
+ * through the snapshot again (the model is deterministic given its inputs, ADR 1); see ADR 10.
+ */
 export interface StoredSnapshot {
   readonly machineVersion: number;
   readonly leaseToken: number;
@@ -84,19 +87,41 @@ export interface StoredSnapshot {
   readonly snapshot: unknown;
   /** Fleet events and Easee commands committed with this snapshot but perhaps not yet published. */
   readonly outbox: readonly Outgoing[];
+  /** How many outbox items the charger had published before the first one in `outbox` (absent: 0). */
+  readonly published?: number;
+  /** Inputs committed after the snapshot, oldest first (absent: none). */
+  readonly inputs?: readonly JournaledInputs[];
 }
 
-export interface SnapshotWrite extends StoredSnapshot {
-  readonly serial: string;
+/** One commit that journaled its inputs instead of a snapshot. */
+export interface JournaledInputs {
+  readonly machineVersion: number;
+  readonly lastSeq: number;
+  /** The charger inputs of the commit, in the order they were applied. */
+  readonly inputs: readonly unknown[];
+  /** How many outbox items (events and commands) applying them emitted: replay must emit as many. */
+  readonly emitted: number;
+  /** How many outbox items the charger had published, counted as `StoredSnapshot.published` counts them. */
+  readonly published: number;
 }
+
+export type SnapshotWrite =
+  | ({ readonly kind?: 'snapshot'; readonly serial: string; readonly leaseToken: number } & Omit<
+      StoredSnapshot,
+      'leaseToken' | 'inputs'
+    >)
+  | ({ readonly kind: 'inputs'; readonly serial: string; readonly leaseToken: number } & JournaledInputs);
 
 export interface SnapshotStore {
   /**
-   * Loads snapshots for a new owner and fences them: afterwards a write with a lower lease token is refused,
-   * also for serials without a snapshot yet.
+   * Loads snapshots (with the inputs journaled after them) for a new owner and fences them: afterwards a write
+   * with a lower lease token is refused, also for serials without a snapshot yet.
    */
   claim(serials: readonly string[], leaseToken: number): Promise<Map<string, StoredSnapshot>>;
-  /** Compare-and-set on the lease token; `false` for each write a newer owner fenced off. */
+  /**
+   * Compare-and-set on the lease token; `false` for each write a newer owner fenced off. A snapshot replaces the
+   * charger's record and empties its journal; journaled inputs are appended to it.
+   */
   write(writes: readonly SnapshotWrite[]): Promise<boolean[]>;
   delete(serial: string): Promise<void>;
 }

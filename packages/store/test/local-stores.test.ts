@@ -57,6 +57,56 @@ describe('file stores', () => {
     await second.close();
   });
 
+  it('keep a charger journal across a restart and a compaction, emptied by the next snapshot', async () => {
+    const snapshot = (value: string) => ({
+      serial: 'EH1',
+      machineVersion: 3,
+      leaseToken: 1,
+      lastSeq: 0,
+      snapshot: value,
+      outbox: [],
+    });
+    const inputs = (input: string) => ({
+      kind: 'inputs' as const,
+      serial: 'EH1',
+      machineVersion: 3,
+      leaseToken: 1,
+      lastSeq: 0,
+      inputs: [input],
+      emitted: 0,
+      published: 0,
+    });
+    const journalOf = async (stores: Awaited<ReturnType<typeof fileStores>>) =>
+      (await stores.snapshots.claim(['EH1'], 1)).get('EH1')?.inputs?.map((record) => record.inputs[0]);
+    const first = await fileStores(dir);
+    await first.snapshots.write([snapshot('base')]);
+    await first.snapshots.write([inputs('a')]);
+    await first.snapshots.write([inputs('b')]);
+    await first.close();
+
+    const keyspace = new Keyspace();
+    const compacting = await FileJournal.open(join(dir, 'state'), keyspace, { compactAfterOps: 0 });
+    keyspace.useDurability(compacting);
+    await keyspace.write([
+      {
+        type: 'append',
+        ns: 'journal',
+        key: 'EH1',
+        value: { machineVersion: 3, lastSeq: 0, inputs: ['c'], emitted: 0, published: 0 },
+      },
+    ]);
+    await compacting.close();
+
+    const second = await fileStores(dir);
+    expect(await journalOf(second)).toEqual(['a', 'b', 'c']);
+    await second.snapshots.write([snapshot('after c')]);
+    await second.close();
+    const third = await fileStores(dir);
+    expect(await journalOf(third)).toBeUndefined();
+    expect((await third.snapshots.claim(['EH1'], 1)).get('EH1')?.snapshot).toBe('after c');
+    await third.close();
+  });
+
   it('ignore a torn last line left by a crash mid-write', async () => {
     const first = await fileStores(dir);
     await first.chargers.put(registration('EH1'));

@@ -53,6 +53,7 @@ export async function startClusterWorker(
     commands: new JetStreamCommandSink(bus.connection),
     authorizeStreamTokens: config.easeeRfidAuthorization,
     availabilityHoldMs: config.availabilityHoldMs,
+    snapshotEvery: config.snapshotEvery,
     easeeCommands: {
       responseTimeoutMs: config.easeeCommandTimeoutMs,
       maxAttempts: config.easeeCommandAttempts,

@@ -35,6 +35,7 @@ export async function startSoleWorker(deps: WorkerDependencies): Promise<Running
     ...(deps.easee === undefined ? {} : { streams: deps.easee.streams, commands: deps.easee.commands }),
     authorizeStreamTokens: deps.config.easeeRfidAuthorization,
     availabilityHoldMs: deps.config.availabilityHoldMs,
+    snapshotEvery: deps.config.snapshotEvery,
     easeeCommands: {
       responseTimeoutMs: deps.config.easeeCommandTimeoutMs,
       maxAttempts: deps.config.easeeCommandAttempts,

@@ -1,6 +1,8 @@
 // DESIGN.md "Redis keys": one charger's keys share a hash tag, so they live in one Redis Cluster slot.
 export const redisKeys = {
   snapshot: (serial: string) => `fw:snap:{${serial}}`,
+  /** The inputs committed after the snapshot, one list item per commit (ADR 10). */
+  journal: (serial: string) => `fw:journal:{${serial}}`,
   charger: (serial: string) => `fw:charger:{${serial}}`,
   idTag: (idTagKey: string) => `fw:idtag:${idTagKey}`,
   transaction: (id: number) => `fw:txn:${id}`,

@@ -9,6 +9,7 @@ import type {
   ChargerRegistry,
   EventLog,
   IdTagStore,
+  JournaledInputs,
   ListedCharger,
   LiveState,
   OrphanStop,
@@ -244,12 +245,15 @@ class RedisSnapshotStore implements SnapshotStore {
     for (let start = 0; start < serials.length; start += 500) {
       const chunk = serials.slice(start, start + 500);
       const pipeline = this.redis.pipeline();
-      for (const serial of chunk) pipeline.fwSnapshotClaim(redisKeys.snapshot(serial), leaseToken);
+      for (const serial of chunk) {
+        pipeline.fwSnapshotClaim(redisKeys.snapshot(serial), redisKeys.journal(serial), leaseToken);
+      }
       const results = (await pipeline.exec()) ?? [];
       chunk.forEach((serial, i) => {
-        const [error, fields] = results[i] ?? [];
+        const [error, reply] = results[i] ?? [];
         if (error) throw error;
-        const [token, seq, version, snapshot, outbox] = fields as (string | null)[];
+        const [fields, journal] = reply as [(string | null)[], string[]];
+        const [token, seq, version, snapshot, outbox, published] = fields;
         if (snapshot === null || snapshot === undefined) return;
         loaded.set(serial, {
           leaseToken: Number(token),
@@ -257,6 +261,8 @@ class RedisSnapshotStore implements SnapshotStore {
           machineVersion: Number(version ?? 0),
           snapshot: JSON.parse(snapshot),
           outbox: parse(outbox) ?? [],
+          published: Number(published ?? 0),
+          ...(journal.length === 0 ? {} : { inputs: journal.map((record) => JSON.parse(record) as JournaledInputs) }),
         });
       });
     }
@@ -266,14 +272,24 @@ class RedisSnapshotStore implements SnapshotStore {
   async write(writes: readonly SnapshotWrite[]): Promise<boolean[]> {
     const pipeline = this.redis.pipeline();
     for (const write of writes) {
-      pipeline.fwSnapshotWrite(
-        redisKeys.snapshot(write.serial),
-        write.leaseToken,
-        write.lastSeq,
-        write.machineVersion,
-        JSON.stringify(write.snapshot),
-        JSON.stringify(write.outbox),
-      );
+      const key = redisKeys.snapshot(write.serial);
+      const journal = redisKeys.journal(write.serial);
+      if (write.kind === 'inputs') {
+        const { machineVersion, lastSeq, inputs, emitted, published } = write;
+        const record = JSON.stringify({ machineVersion, lastSeq, inputs, emitted, published });
+        pipeline.fwJournalAppend(key, journal, write.leaseToken, record);
+      } else {
+        pipeline.fwSnapshotWrite(
+          key,
+          journal,
+          write.leaseToken,
+          write.lastSeq,
+          write.machineVersion,
+          JSON.stringify(write.snapshot),
+          JSON.stringify(write.outbox),
+          write.published ?? 0,
+        );
+      }
     }
     const results = (await pipeline.exec()) ?? [];
     return results.map(([error, accepted]) => {
@@ -283,7 +299,7 @@ class RedisSnapshotStore implements SnapshotStore {
   }
 
   async delete(serial: string): Promise<void> {
-    await this.redis.del(redisKeys.snapshot(serial));
+    await this.redis.del(redisKeys.snapshot(serial), redisKeys.journal(serial));
   }
 }
 

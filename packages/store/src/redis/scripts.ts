@@ -2,20 +2,33 @@ import type { Redis, Result } from 'ioredis';
 
 /**
  * Snapshot write: refused (0) when the stored lease token is higher than the writer's. The token is the lease
- * revision the writer acquired its shard with; a new owner raises it first with `fwSnapshotClaim`.
+ * revision the writer acquired its shard with; a new owner raises it first with `fwSnapshotClaim`. A snapshot
+ * holds everything the journal (KEYS[2]) held, so the journal is emptied with it.
  */
 const snapshotWrite = `
 local stored = tonumber(redis.call('HGET', KEYS[1], 'token') or '0')
 if tonumber(ARGV[1]) < stored then return 0 end
-redis.call('HSET', KEYS[1], 'token', ARGV[1], 'seq', ARGV[2], 'version', ARGV[3], 'snapshot', ARGV[4], 'outbox', ARGV[5])
+redis.call('HSET', KEYS[1], 'token', ARGV[1], 'seq', ARGV[2], 'version', ARGV[3], 'snapshot', ARGV[4], 'outbox', ARGV[5], 'published', ARGV[6])
+redis.call('DEL', KEYS[2])
 return 1
 `;
 
-/** Raises the stored token to the new owner's (creating the key if needed) and returns what is stored. */
+/** Appends one commit's inputs (ARGV[2]) to the charger's journal, fenced like a snapshot write. */
+const journalAppend = `
+local stored = tonumber(redis.call('HGET', KEYS[1], 'token') or '0')
+if tonumber(ARGV[1]) < stored then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[2])
+return 1
+`;
+
+/**
+ * Raises the stored token to the new owner's (creating the key if needed) and returns what is stored: the
+ * snapshot's fields, then the journaled inputs after it.
+ */
 const snapshotClaim = `
 local stored = tonumber(redis.call('HGET', KEYS[1], 'token') or '0')
 if stored < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'token', ARGV[1]) end
-return redis.call('HMGET', KEYS[1], 'token', 'seq', 'version', 'snapshot', 'outbox')
+return {redis.call('HMGET', KEYS[1], 'token', 'seq', 'version', 'snapshot', 'outbox', 'published'), redis.call('LRANGE', KEYS[2], 0, -1)}
 `;
 
 /** Keeps the transaction record with the newest updatedAt (ARGV[2]); returns 1 when it wrote. */
@@ -99,13 +112,16 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     fwSnapshotWrite(
       key: string,
+      journal: string,
       token: number,
       seq: number,
       version: number,
       snapshot: string,
       outbox: string,
+      published: number,
     ): Result<number, Context>;
-    fwSnapshotClaim(key: string, token: number): Result<(string | null)[], Context>;
+    fwJournalAppend(key: string, journal: string, token: number, inputs: string): Result<number, Context>;
+    fwSnapshotClaim(key: string, journal: string, token: number): Result<[(string | null)[], string[]], Context>;
     fwTransactionUpsert(key: string, record: string, updatedAt: number): Result<number, Context>;
     fwTransactionNextId(key: string): Result<number, Context>;
     fwLiveUpdate(live: string, connectedIndex: string, serial: string, ...fields: string[]): Result<number, Context>;
@@ -114,8 +130,9 @@ declare module 'ioredis' {
 }
 
 export function defineScripts(redis: Redis): void {
-  redis.defineCommand('fwSnapshotWrite', { numberOfKeys: 1, lua: snapshotWrite });
-  redis.defineCommand('fwSnapshotClaim', { numberOfKeys: 1, lua: snapshotClaim });
+  redis.defineCommand('fwSnapshotWrite', { numberOfKeys: 2, lua: snapshotWrite });
+  redis.defineCommand('fwJournalAppend', { numberOfKeys: 2, lua: journalAppend });
+  redis.defineCommand('fwSnapshotClaim', { numberOfKeys: 2, lua: snapshotClaim });
   redis.defineCommand('fwTransactionUpsert', { numberOfKeys: 1, lua: transactionUpsert });
   redis.defineCommand('fwTransactionNextId', { numberOfKeys: 1, lua: transactionNextId });
   redis.defineCommand('fwLiveUpdate', { numberOfKeys: 2, lua: liveUpdate });

@@ -49,10 +49,15 @@ export async function baselineServer(name: string, script: string): Promise<Syst
 export interface AllInOne extends SystemUnderTest {
   readonly apiUrl: string;
   readonly token: string;
+  /** FLEETWIRE_DATA_DIR of the process (removed by stop). */
+  readonly dataDir: string;
 }
 
-/** Fleetwire all-in-one on the production build, its own data directory and free ports. */
-export async function fleetwireAllInOne(env: Record<string, string> = {}): Promise<AllInOne> {
+/**
+ * Fleetwire all-in-one on the production build, its own data directory and free ports. With `cpuProfileDir`, V8
+ * writes a CPU profile there when the process exits (--cpu-prof).
+ */
+export async function fleetwireAllInOne(env: Record<string, string> = {}, cpuProfileDir?: string): Promise<AllInOne> {
   const dataDir = await mkdtemp(join(tmpdir(), 'fleetwire-bench-'));
   const [ocppPort, apiPort] = [await freePort(), await freePort()];
   const token = `fw_bench_${randomBytes(12).toString('hex')}`;
@@ -61,6 +66,7 @@ export async function fleetwireAllInOne(env: Record<string, string> = {}): Promi
     command: process.execPath,
     args: [
       ...productionNodeFlags,
+      ...(cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`]),
       '--disable-warning=ExperimentalWarning',
       `${repoRoot}services/fleetwire/src/main.ts`,
     ],
@@ -86,6 +92,7 @@ export async function fleetwireAllInOne(env: Record<string, string> = {}): Promi
     ocppUrl: `ws://127.0.0.1:${ocppPort}/ocpp`,
     apiUrl,
     token,
+    dataDir,
     pid: fleetwire.pid as number,
     stop: async () => {
       await fleetwire.stop();

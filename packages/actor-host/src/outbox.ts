@@ -2,15 +2,24 @@ import type { CommandSink, FleetEvent, OutboundCommand, Outgoing, TransactionRec
 import type { LiveState, OrphanStop, Stores } from '@fleetwire/store';
 import type { FleetwireMetrics } from '@fleetwire/telemetry';
 
+interface Waiting {
+  readonly batch: readonly Outgoing[];
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
- * Publishes what a charger committed: fleet events to the event log (and the transaction store and the fleet's
- * live index, projections of those events), Easee commands to the command sink. Every step is idempotent, so a batch can be
- * published again after a crash.
+ * Publishes what chargers committed: fleet events to the event log (and the transaction store and the fleet's
+ * live index, projections of those events), Easee commands to the command sink. The batches of every charger that
+ * asks in one turn of the event loop go out together (one append, one projection write); every step is idempotent,
+ * so a batch can be published again after a crash.
  */
 export class OutboxPublisher {
   private readonly stores: Stores;
   private readonly commands: CommandSink | undefined;
   private readonly metrics: FleetwireMetrics | undefined;
+  private waiting: Waiting[] = [];
+  private scheduled = false;
 
   constructor(stores: Stores, commands: CommandSink | undefined, metrics?: FleetwireMetrics) {
     this.stores = stores;
@@ -18,12 +27,35 @@ export class OutboxPublisher {
     this.metrics = metrics;
   }
 
-  async publish(batch: readonly Outgoing[]): Promise<void> {
+  publish(batch: readonly Outgoing[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ batch, resolve, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        const waiting = this.waiting;
+        this.waiting = [];
+        this.publishNow(waiting).then(
+          () => {
+            for (const caller of waiting) caller.resolve();
+          },
+          (error: unknown) => {
+            for (const caller of waiting) caller.reject(error);
+          },
+        );
+      });
+    });
+  }
+
+  private async publishNow(waiting: readonly Waiting[]): Promise<void> {
     const events: FleetEvent[] = [];
     const commands: OutboundCommand[] = [];
-    for (const item of batch) {
-      if (item.type === 'easee-command') commands.push(item);
-      else events.push(item);
+    for (const { batch } of waiting) {
+      for (const item of batch) {
+        if (item.type === 'easee-command') commands.push(item);
+        else events.push(item);
+      }
     }
     if (commands.length > 0) {
       if (this.commands === undefined)
@@ -37,7 +69,7 @@ export class OutboxPublisher {
   }
 
   private async project(events: readonly FleetEvent[]): Promise<void> {
-    const transactions: TransactionRecord[] = [];
+    const transactions = new Map<number, TransactionRecord>();
     const orphans: OrphanStop[] = [];
     const live = new Map<string, LiveState>();
     const change = (serial: string, state: LiveState) => live.set(serial, { ...live.get(serial), ...state });
@@ -59,12 +91,17 @@ export class OutboxPublisher {
           this.metrics?.energyDelivered.inc(transaction.energyWh);
         }
       }
-      if (transaction !== undefined) transactions.push(transaction);
-      else if (event.type === 'transaction-stopped' && event.data.orphan === true) {
+      if (transaction !== undefined) {
+        // The newest record of each transaction in the batch is enough: the store keeps the newest anyway.
+        const earlier = transactions.get(transaction.id);
+        if (earlier === undefined || earlier.updatedAt <= transaction.updatedAt) {
+          transactions.set(transaction.id, transaction);
+        }
+      } else if (event.type === 'transaction-stopped' && event.data.orphan === true) {
         orphans.push({ serial: event.serial, eventId: event.id, data: event.data });
       }
     }
-    await this.stores.transactions.upsert(transactions);
+    await this.stores.transactions.upsert([...transactions.values()]);
     await this.stores.transactions.keepOrphanStops(orphans);
     await this.stores.chargers.updateLive(live);
   }

@@ -421,3 +421,23 @@ describe('a volatile dynamic current is applied again after Easee resets it', ()
     });
   });
 });
+
+describe('the history a charger keeps', () => {
+  it('keeps its last ten commands, a large answer left to the command event', () => {
+    const charger = connected();
+    const configurationKey = Array.from({ length: 200 }, (_, i) => ({
+      key: `Key${i}`,
+      readonly: false,
+      value: 'x'.repeat(40),
+    }));
+    const large = charger.request('GetConfiguration', {});
+    charger.answer(large, { configurationKey });
+    const kept = charger.context.centralCommands.find((command) => command.requestId === large);
+    expect(kept?.outcome).toMatchObject({ ok: true, response: { omitted: expect.stringMatching(/bytes/) } });
+    const event = charger.eventsOf('command').find((item) => item.data.requestId === large);
+    expect(event?.data.outcome).toMatchObject({ ok: true, response: { configurationKey } });
+    for (let i = 0; i < 12; i++) charger.answer(charger.request('ClearCache', {}), { status: 'Accepted' });
+    expect(charger.context.centralCommands).toHaveLength(10);
+    expect(charger.context.centralCommands.some((command) => command.requestId === large)).toBe(false);
+  });
+});

@@ -11,7 +11,7 @@ import {
 } from '../model.ts';
 import type { Reduction } from '../reduction.ts';
 
-const rememberedCommands = 30;
+const rememberedCommands = 10;
 
 export const callTimer = (requestId: string) => `call:${requestId}`;
 
@@ -49,8 +49,22 @@ export function withDeadline(context: ChargerContext, name: string, deadline: nu
   return { ...context, deadlines };
 }
 
+/** A request or answer larger than this is not kept in the charger's history; its `command` event has it. */
+const largestRemembered = 2_048;
+
+function bounded(value: unknown): unknown {
+  const bytes = JSON.stringify(value)?.length ?? 0;
+  return bytes <= largestRemembered ? value : { omitted: `${bytes} bytes; the command event has it in full` };
+}
+
+/** Keeps the charger's last commands small: the newest `rememberedCommands`, large payloads left to the event log. */
 export function remember(context: ChargerContext, command: CentralCommand): ChargerContext {
-  return { ...context, centralCommands: [...context.centralCommands.slice(1 - rememberedCommands), command] };
+  const kept: CentralCommand = {
+    ...command,
+    request: bounded(command.request),
+    outcome: command.outcome.ok ? { ok: true, response: bounded(command.outcome.response) } : command.outcome,
+  };
+  return { ...context, centralCommands: [...context.centralCommands.slice(1 - rememberedCommands), kept] };
 }
 
 /** Records a command that ends without reaching the charger, and says so in a `command` event. */

@@ -4,7 +4,7 @@ import type { Reduction } from '../reduction.ts';
 import { withDeadline } from './calls.ts';
 import { currentLimitStreamSettled } from './current-limit.ts';
 
-const rememberedOutcomes = 20;
+const rememberedOutcomes = 10;
 
 export const commandTimer = (requestId: string) => `cmd:${requestId}`;
 

@@ -7,6 +7,7 @@ import { type ClusterSystem, fleetwireCluster } from '../systems.ts';
 
 const password = 'bench-charger-password';
 const rssLimitMiB = 400;
+const workerLimitMiB = 250;
 const stormLimitS = 30;
 /** Descriptors an edge needs besides its chargers' sockets: NATS, listeners, logs, the API's clients. */
 const descriptorHeadroom = 200;
@@ -86,7 +87,7 @@ function errorLines(system: ClusterSystem): number {
 
 export const fleetAtScale: Scenario = {
   id: 'P4',
-  alsoMeasures: ['P6'],
+  alsoMeasures: ['P6', 'W1'],
   title: '20,000 simulated Easee chargers on a cluster: steady state, then a reconnect storm',
   async run(context): Promise<ScenarioReport> {
     const wanted = context.quick ? 2_000 : 20_000;
@@ -146,11 +147,12 @@ export const fleetAtScale: Scenario = {
           met: peakEdge <= rssLimitMiB,
         },
         {
+          id: 'W1',
           measure: `worker peak RSS, same fleet (all ${count.toLocaleString('en-US')} actors on one worker)`,
           value: peakWorker,
           unit: 'MiB',
-          target: `≤ ${rssLimitMiB} MiB`,
-          met: peakWorker <= rssLimitMiB,
+          target: `≤ ${workerLimitMiB} MiB`,
+          met: peakWorker <= workerLimitMiB,
         },
         {
           measure: 'errors in steady state (failed calls, failed connections, error log lines)',

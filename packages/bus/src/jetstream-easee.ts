@@ -15,10 +15,12 @@ import {
   DeliverPolicy,
   type JetStreamClient,
   type JetStreamManager,
+  type JsMsg,
   jetstream,
   jetstreamManager,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { AckFloor } from './ack-floor.ts';
 
 const encoder = new TextEncoder();
 const encode = (value: unknown) => encoder.encode(JSON.stringify(value));
@@ -46,9 +48,9 @@ export class JetStreamEaseePort implements EaseeIngestPort {
 }
 
 /**
- * The worker side: one durable consumer per owned shard. A new owner re-creates it from the ack floor, so the
- * messages its predecessor had in flight come again in stream order (per-charger sequence numbers skip the ones
- * already applied) instead of after an ack-wait, behind newer ones.
+ * The worker side: one durable consumer per owned shard, acknowledged in batches (AckPolicy.All, see AckFloor).
+ * A new owner re-creates it from the ack floor, so the messages its predecessor had in flight come again in stream
+ * order (per-charger sequence numbers skip the ones already applied) instead of after an ack-wait, behind newer ones.
  */
 export class JetStreamShardStreams implements ShardStreamSource {
   private readonly connection: NatsConnection;
@@ -70,7 +72,7 @@ export class JetStreamShardStreams implements ShardStreamSource {
     await manager.consumers.add('FW_EASEE', {
       durable_name: name,
       filter_subject: subjects.easeeOfShard(shard),
-      ack_policy: AckPolicy.Explicit,
+      ack_policy: AckPolicy.All,
       ack_wait: 30_000_000_000,
       max_ack_pending: 2_000,
       ...(ackFloor > 0
@@ -85,14 +87,17 @@ export class JetStreamShardStreams implements ShardStreamSource {
         try {
           const consumer = await js.consumers.get('FW_EASEE', name);
           messages = await consumer.consume({ max_messages: 500 });
+          const acks = new AckFloor<JsMsg>((message) => message.ack());
           for await (const message of messages) {
             deliver({
               seq: message.seq,
               message: message.json<StreamMessage>(),
-              ack: () => message.ack(),
-              nak: () => message.nak(),
+              ack: acks.delivered(message.seq, message),
+              // Left to the ack wait: with acknowledgement by floor, a nak would not move the floor past it.
+              nak: () => {},
             });
           }
+          acks.flush();
         } catch {
           // Consumer gone (a newer owner re-created it) or the bus reconnecting: try again unless closed.
         }

@@ -21,7 +21,7 @@ export default defineConfig({
         },
       },
       {
-        // DESIGN.md "Time": XState's development build throws on actors it could not persist; the actor tests run
+        // docs/design.md "Time": XState's development build throws on actors it could not persist; the actor tests run
         // on it too, so a non-persistable child fails here rather than on a restore in production.
         resolve: { conditions: ['development'] },
         test: {

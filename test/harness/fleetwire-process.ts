@@ -61,7 +61,7 @@ export class FleetwireProcess {
     if (this.ocppPort === 0) this.ocppPort = await freePort();
     if (this.apiPort === 0) this.apiPort = await freePort();
     this.output.length = 0;
-    // XState's development build adds the persistence checks of DESIGN.md "Time"; it is what the suite runs on.
+    // XState's development build adds the persistence checks of docs/design.md "Time"; it is what the suite runs on.
     const child = spawnGroup(process.execPath, ['--conditions=development', ...scriptNodeArgs('start')], {
       cwd: repoRoot,
       env: {

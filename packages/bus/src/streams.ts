@@ -2,7 +2,7 @@ import type { JetStreamManager, StreamConfig } from '@nats-io/jetstream';
 
 const nanos = (ms: number) => ms * 1_000_000;
 
-/** DESIGN.md streams, created or brought up to date at start-up by every role that uses them. */
+/** The streams of docs/design.md, created or brought up to date at start-up by every role that uses them. */
 export const streamConfigs = {
   FW_EVENTS: {
     name: 'FW_EVENTS',

@@ -1,4 +1,4 @@
-/** DESIGN.md: serials are matched before they enter a subject or a key; anything else is refused at the door. */
+/** docs/design.md: serials are matched before they enter a subject or a key; anything else is refused at the door. */
 export const serialPattern = /^[A-Za-z0-9_-]{1,48}$/;
 
 export function isValidSerial(serial: string): boolean {

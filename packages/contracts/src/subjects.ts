@@ -1,4 +1,4 @@
-/** NATS subjects, as fixed by DESIGN.md. Serials are checked against `serialPattern` before they get here. */
+/** NATS subjects (docs/design.md). Serials are checked against `serialPattern` before they get here. */
 export const subjects = {
   chargerCall: (shard: number, serial: string) => `fw.cp.${shard}.${serial}.call`,
   chargerCallsOfShard: (shard: number) => `fw.cp.${shard}.*.call`,

@@ -21,7 +21,7 @@ export class FleetwireRole {
   env: Record<string, string>;
 
   /**
-   * `development`: XState's development build, which adds the persistence checks of DESIGN.md "Time" (what tests
+   * `development`: XState's development build, which adds the persistence checks of docs/design.md "Time" (what tests
    * run on); `production`: what a container runs, for benchmarks.
    */
   constructor(

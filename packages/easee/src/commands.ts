@@ -173,7 +173,7 @@ export function commandEffects(commandId: number, args: Readonly<Record<string, 
   }
 }
 
-/** Commands that must not be sent twice: a second Reboot reboots the charger again (reference/easee-behaviours S2). */
+/** Commands that must not be sent twice: a second Reboot reboots the charger again (docs/reference/easee-behaviours.md S2). */
 export const nonIdempotentCommands: ReadonlySet<number> = new Set([1, 4]);
 
 export const commandCatalog: ReadonlyMap<string, CommandSpec> = new Map(specs.map((spec) => [spec.name, spec]));

@@ -1,4 +1,4 @@
-/** DESIGN.md: 256 shards unless configured; fixed for the life of a cluster. */
+/** docs/design.md: 256 shards unless configured; fixed for the life of a cluster. */
 export const defaultShardCount = 256;
 
 /**

@@ -1,4 +1,4 @@
-// DESIGN.md "Redis keys": one charger's keys share a hash tag, so they live in one Redis Cluster slot.
+// docs/design.md "Redis keys": one charger's keys share a hash tag, so they live in one Redis Cluster slot.
 export const redisKeys = {
   snapshot: (serial: string) => `fw:snap:{${serial}}`,
   /** The inputs committed after the snapshot, one list item per commit (ADR 10). */

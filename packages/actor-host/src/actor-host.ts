@@ -10,6 +10,7 @@ import {
   type CommandSink,
   isValidSerial,
   type ShardStreamSource,
+  type SiteAllocation,
   type StreamDelivery,
   serialOfShardSubject,
   subjects,
@@ -22,6 +23,7 @@ import { idTagInfoFor } from './authorization.ts';
 import { type ChargerEntry, ChargerRuntime, type OwnedShard } from './charger-runtime.ts';
 import { NotOwnerError } from './errors.ts';
 import { OperatorRequests } from './operator-requests.ts';
+import { SiteHost } from './site-host.ts';
 
 export interface EaseeCommandPolicy {
   /** A command without a command response by then is sent again (Easee suggests about 60 s). */
@@ -69,6 +71,7 @@ export class ActorHost {
   private readonly shards = new Map<number, OwnedShard>();
   private readonly runtime: ChargerRuntime;
   private readonly operatorRequests: OperatorRequests;
+  private readonly sites: SiteHost;
   private readonly options: ActorHostOptions;
   private readonly log: Logger;
   private readonly metrics: FleetwireMetrics;
@@ -92,7 +95,23 @@ export class ActorHost {
       isServing: (owned) => this.shards.get(owned.shard) === owned,
       onFenced: (owned) => this.fenced(owned),
       onCommitted: (serial, items, orders) => this.operatorRequests.committed(serial, items, orders),
+      reportToSites: (reports) => {
+        for (const report of reports) {
+          const { siteId } = report.data;
+          options.bus.publish(subjects.siteReport(shardOf(siteId, options.shardCount), siteId), report);
+        }
+      },
       ...(options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery }),
+    });
+    this.sites = new SiteHost({
+      bus: options.bus,
+      stores: options.stores,
+      shardCount: options.shardCount,
+      clock: options.clock,
+      logger: options.logger.child({ component: 'sites' }),
+      metrics: this.metrics,
+      isServing: (owned) => this.shards.get(owned.shard) === owned,
+      onFenced: (owned) => this.fenced(owned),
     });
     this.operatorRequests = new OperatorRequests({
       bus: options.bus,
@@ -155,7 +174,11 @@ export class ActorHost {
       bus.serve(subjects.apiOfShard(shard), (data, subject) =>
         this.handleApi(this.serialOf(subject, shard), shard, data as ApiRequest),
       ),
+      bus.subscribe(subjects.siteAllocationsOfShard(shard), (data, subject) =>
+        this.handleSiteAllocation(serialOfShardSubject(subject), shard, data as SiteAllocation),
+      ),
     );
+    await this.sites.acquire(owned);
     if (this.options.streams !== undefined) {
       const stream = await this.options.streams.open(shard, (delivery) => this.handleStream(shard, delivery));
       owned.closeStream = () => stream.close();
@@ -171,7 +194,7 @@ export class ActorHost {
     await owned.closeStream?.().catch((error: unknown) => this.log.warn({ shard, err: error }, 'stream close failed'));
     for (const subscription of owned.subscriptions) subscription.unsubscribe();
     const entries = this.entriesOf(owned);
-    await this.runtime.drain(entries);
+    await Promise.all([this.runtime.drain(entries), this.sites.release(owned)]);
     if (this.shards.get(shard) === owned) this.shards.delete(shard);
     for (const entry of entries) this.runtime.forget(entry);
   }
@@ -182,6 +205,7 @@ export class ActorHost {
    */
   halt(): void {
     this.runtime.stop();
+    this.sites.halt();
     for (const owned of this.shards.values()) {
       for (const subscription of owned.subscriptions) subscription.unsubscribe();
       void owned.closeStream?.().catch(() => undefined);
@@ -198,6 +222,7 @@ export class ActorHost {
     await Promise.all(this.ownedShards.map((shard) => this.release(shard)));
     await this.operatorRequests.idle(stopGraceMs);
     this.runtime.stop();
+    this.sites.stop();
   }
 
   private entriesOf(owned: OwnedShard): ChargerEntry[] {
@@ -212,6 +237,7 @@ export class ActorHost {
     void owned.closeStream?.().catch(() => undefined);
     this.shards.delete(owned.shard);
     for (const entry of this.entriesOf(owned)) void entry.tail.then(() => this.runtime.forget(entry));
+    this.sites.dropped(owned);
   }
 
   private serialOf(subject: string, shard: number): string {
@@ -348,6 +374,21 @@ export class ActorHost {
         // Left unacknowledged: the stream delivers it again (to this worker or the shard's next owner).
         this.log.warn({ serial: message.serial, seq: delivery.seq, err: error }, 'stream message not applied'),
       );
+  }
+
+  /** What the charger's site allows it, from the site's actor (wherever it runs). */
+  private handleSiteAllocation(serial: string, shard: number, allocation: SiteAllocation): void {
+    if (!isValidSerial(serial) || shardOf(serial, this.options.shardCount) !== shard) return;
+    void this.entryFor(serial, shard)
+      .then((entry) =>
+        this.runtime.apply(entry, {
+          type: 'SITE_ALLOCATION',
+          at: this.options.clock(),
+          allocation,
+          streamCommands: this.options.commands !== undefined,
+        }),
+      )
+      .catch((error: unknown) => this.log.debug({ serial, err: error }, 'site allocation not applied'));
   }
 
   /**

@@ -9,7 +9,7 @@ import {
   type OcppCallOrder,
   persistedChargerSnapshot,
 } from '@fleetwire/charger';
-import type { CommandSink, Outgoing, StreamDelivery } from '@fleetwire/contracts';
+import type { CommandSink, Outgoing, SiteReportItem, StreamDelivery } from '@fleetwire/contracts';
 import type { JournaledInputs, StoredSnapshot, Stores } from '@fleetwire/store';
 import type { FleetwireMetrics, Logger } from '@fleetwire/telemetry';
 import { type Actor, createActor, type SnapshotFrom } from 'xstate';
@@ -72,6 +72,8 @@ export interface ChargerRuntimeOptions {
    */
   readonly onCommitted?: (serial: string, items: readonly Outgoing[], orders: readonly OcppCallOrder[]) => void;
   readonly metrics: FleetwireMetrics;
+  /** Sends chargers' reports to their sites (at most once: a charger reports again within a minute). */
+  readonly reportToSites?: (reports: readonly SiteReportItem[]) => void;
   /**
    * A snapshot every this many commits; the commits between journal their inputs (ADR 10). 1: a snapshot every
    * commit, what releases before the journal wrote (and all they can read).
@@ -113,7 +115,7 @@ export class ChargerRuntime {
     this.snapshotEvery = Math.max(1, options.snapshotEvery ?? defaultSnapshotEvery);
     this.timers = new TimerService(options.clock, (serial, name, deadline) => this.fire(serial, name, deadline));
     this.writer = new SnapshotWriter(options.stores.snapshots, options.metrics);
-    this.publisher = new OutboxPublisher(options.stores, options.commands, options.metrics);
+    this.publisher = new OutboxPublisher(options.stores, options.commands, options.metrics, options.reportToSites);
     this.tidyTimer = setInterval(() => this.tidy(), tidyIntervalMs);
     this.tidyTimer.unref();
   }

@@ -178,6 +178,7 @@ export class OperatorRequests {
   /** Called with what each commit produced: settles waiting operators and sends the CALLs the model ordered. */
   committed(serial: string, items: readonly Outgoing[], orders: readonly OcppCallOrder[]): void {
     for (const item of items) {
+      if (item.type === 'site-report') continue;
       const requestId = item.data.requestId;
       if (typeof requestId !== 'string') continue;
       if (item.type === 'command' && item.data.channel === 'easee') {

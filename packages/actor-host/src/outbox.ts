@@ -1,4 +1,11 @@
-import type { CommandSink, FleetEvent, OutboundCommand, Outgoing, TransactionRecord } from '@fleetwire/contracts';
+import type {
+  CommandSink,
+  FleetEvent,
+  OutboundCommand,
+  Outgoing,
+  SiteReportItem,
+  TransactionRecord,
+} from '@fleetwire/contracts';
 import type { LiveState, OrphanStop, Stores } from '@fleetwire/store';
 import type { FleetwireMetrics } from '@fleetwire/telemetry';
 
@@ -21,10 +28,18 @@ export class OutboxPublisher {
   private waiting: Waiting[] = [];
   private scheduled = false;
 
-  constructor(stores: Stores, commands: CommandSink | undefined, metrics?: FleetwireMetrics) {
+  private readonly reportToSites: ((reports: readonly SiteReportItem[]) => void) | undefined;
+
+  constructor(
+    stores: Stores,
+    commands: CommandSink | undefined,
+    metrics?: FleetwireMetrics,
+    reportToSites?: (reports: readonly SiteReportItem[]) => void,
+  ) {
     this.stores = stores;
     this.commands = commands;
     this.metrics = metrics;
+    this.reportToSites = reportToSites;
   }
 
   publish(batch: readonly Outgoing[]): Promise<void> {
@@ -51,12 +66,16 @@ export class OutboxPublisher {
   private async publishNow(waiting: readonly Waiting[]): Promise<void> {
     const events: FleetEvent[] = [];
     const commands: OutboundCommand[] = [];
+    const reports: SiteReportItem[] = [];
     for (const { batch } of waiting) {
       for (const item of batch) {
         if (item.type === 'easee-command') commands.push(item);
+        else if (item.type === 'site-report') reports.push(item);
         else events.push(item);
       }
     }
+    // Reports go out at most once: the charger sends a fresh one within a minute anyway.
+    if (reports.length > 0) this.reportToSites?.(reports);
     if (commands.length > 0) {
       if (this.commands === undefined)
         throw new Error('an Easee command was committed but no command sink is configured');

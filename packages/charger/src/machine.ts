@@ -6,7 +6,7 @@ import { initialContext, initialDecisionState, initialStreamState, opensNewerSes
  * Bumped whenever the shape of the persisted snapshot changes; `migrateSnapshot` brings older ones forward so that a
  * rolling upgrade can restore what the previous release wrote.
  */
-export const chargerMachineVersion = 3;
+export const chargerMachineVersion = 4;
 
 export const chargerMachine = setup({
   types: {
@@ -51,6 +51,7 @@ export const chargerMachine = setup({
     EASEE_COMMAND_REQUESTED: { actions: 'apply' },
     CS_CALL_REQUESTED: { actions: 'apply' },
     CURRENT_LIMIT_REQUESTED: { actions: 'apply' },
+    SITE_ALLOCATION: { actions: 'apply' },
   },
 });
 
@@ -79,6 +80,7 @@ export function isJournaledInput(event: ChargerEvent): boolean {
     case 'TIMER':
     case 'STREAM_OBSERVATION':
     case 'STREAM_COMMAND_RESPONSE':
+    case 'SITE_ALLOCATION':
       return true;
     default:
       return false;
@@ -107,6 +109,8 @@ const migrations: Record<number, (snapshot: PersistedSnapshot) => PersistedSnaps
   // 2 → 3: decisions moved into the mailbox (outgoing calls, configuration, availability, dynamic current). A
   // command in flight across the upgrade is recorded by the old release; its profile write was already counted.
   2: (snapshot) => ({ ...snapshot, context: { ...initialDecisionState, ...snapshot.context } }),
+  // 3 → 4: site load management; a charger is on no site until a site allocates it current.
+  3: (snapshot) => ({ ...snapshot, context: { ...snapshot.context, site: null } }),
 };
 
 export function migrateSnapshot(stored: VersionedSnapshot): unknown {

@@ -1,5 +1,5 @@
 import type { RuleName, RuleSettings, WriteBudget } from '@fleetwire/command-rules';
-import type { IdTagInfo, Outgoing, TransactionRecord } from '@fleetwire/contracts';
+import type { IdTagInfo, Outgoing, SiteAllocation, SiteReport, TransactionRecord } from '@fleetwire/contracts';
 import type { StreamSession } from '@fleetwire/easee';
 import type { Violation } from '@fleetwire/ocpp';
 import type { InstalledProfile } from '@fleetwire/smart-charging';
@@ -259,6 +259,34 @@ export interface ChargerContext {
   readonly dynamicCurrent: DynamicCurrent | null;
   /** Whether the charger takes the DynamicChargerCurrent configuration key (null until it answered one). */
   readonly dynamicCurrentKey: boolean | null;
+  /** The site whose fuse the charger is behind, once the site allocated it current (machine version 4). */
+  readonly site: SiteMembership | null;
+}
+
+/** A charger's part in its site's load management (docs/adr/0011-site-load-management.md). */
+export interface SiteMembership {
+  readonly siteId: string;
+  /** The site owner's lease token: an allocation from a lower one is from a stale owner. */
+  readonly token: number;
+  /** The newest allocation received. */
+  readonly allocationId: number;
+  readonly amps: number;
+  readonly ttlMinutes: number;
+  readonly receivedAt: number;
+  readonly fallbackA: number | null;
+  readonly fallbackSentA: number | null;
+  /** The newest allocation applied (its command accepted), and when. */
+  readonly confirmedId: number | null;
+  readonly confirmedA: number | null;
+  readonly confirmedAt: number | null;
+  /** A plug-in or a reboot since the last confirmation: Easee set the dynamic current back to the maximum. */
+  readonly resetAt: number | null;
+  /** The newest allocation received before that reset: only a later one (or a re-application) undoes it. */
+  readonly resetAfterId: number | null;
+  /** The last report sent to the site, and when. */
+  readonly reportSeq: number;
+  readonly reported: SiteReport | null;
+  readonly reportedAt: number | null;
 }
 
 export interface ChargerInput {
@@ -359,6 +387,14 @@ export type ChargerEvent =
       readonly wasAccepted: boolean;
       readonly resultCode: number | null;
       readonly comment: string;
+    }
+  | {
+      /** The charger's site allocates it current (from the site's actor); the model applies it. */
+      readonly type: 'SITE_ALLOCATION';
+      readonly at: number;
+      readonly allocation: SiteAllocation;
+      /** The Easee stream can carry commands (an operator stream is configured). */
+      readonly streamCommands: boolean;
     }
   | {
       readonly type: 'EASEE_COMMAND_REQUESTED';

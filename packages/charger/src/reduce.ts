@@ -5,6 +5,7 @@ import { commandSettled, outgoingCallExpired, requestCall } from './handlers/cen
 import { currentLimitEnded, currentLimitTimer, requestCurrentLimit } from './handlers/current-limit.ts';
 import { commandResponse, commandTimedOut, requestCommand } from './handlers/easee-commands.ts';
 import { answer } from './handlers/index.ts';
+import { reportToSite, siteAllocation } from './handlers/site.ts';
 import { showStatus } from './handlers/status.ts';
 import { channelsDisagree, observation } from './handlers/stream.ts';
 import { CallRefusal } from './lenient.ts';
@@ -71,6 +72,7 @@ export const initialDecisionState = {
   availability: { wanted: {}, held: {} },
   dynamicCurrent: null,
   dynamicCurrentKey: null,
+  site: null,
 } satisfies Partial<ChargerContext>;
 
 export interface Reduced {
@@ -147,7 +149,8 @@ type Decision = Extract<
       | 'EASEE_COMMAND_REQUESTED'
       | 'CS_CALL_REQUESTED'
       | 'CS_CALL_SETTLED'
-      | 'CURRENT_LIMIT_REQUESTED';
+      | 'CURRENT_LIMIT_REQUESTED'
+      | 'SITE_ALLOCATION';
   }
 >;
 
@@ -174,6 +177,9 @@ function reduceOther(context: ChargerContext, event: Decision): Reduced {
         break;
       case 'CURRENT_LIMIT_REQUESTED':
         next = requestCurrentLimit(context, event, reduction);
+        break;
+      case 'SITE_ALLOCATION':
+        next = siteAllocation(context, event, reduction);
         break;
     }
   } catch (error) {
@@ -248,7 +254,12 @@ function watchDisagreement(reduced: Reduced, at: number): Reduced {
 /** Applies one input to a charger. Pure: the same context and event always give the same result. */
 export function reduceInput(context: ChargerContext, event: ChargerEvent): Reduced {
   const reduced = applyInput(context, event);
-  return reduced.context === context ? reduced : watchDisagreement(reduced, event.at);
+  if (reduced.context === context && event.type !== 'TIMER') return reduced;
+  const watched = reduced.context === context ? reduced : watchDisagreement(reduced, event.at);
+  if (watched.context.site === null) return watched;
+  const events = [...watched.events];
+  const reported = reportToSite(watched.context, event.at, events);
+  return reported === watched.context ? watched : { context: reported, events };
 }
 
 function applyInput(context: ChargerContext, event: ChargerEvent): Reduced {
@@ -259,6 +270,7 @@ function applyInput(context: ChargerContext, event: ChargerEvent): Reduced {
     case 'CS_CALL_REQUESTED':
     case 'CS_CALL_SETTLED':
     case 'CURRENT_LIMIT_REQUESTED':
+    case 'SITE_ALLOCATION':
       return reduceOther(context, event);
     case 'TIMER':
       return reduceTimer(context, event);

@@ -91,6 +91,7 @@ export const fleetEventTypes = [
   'audit',
   'alert',
   'current-limit',
+  'site-allocation',
 ] as const;
 
 export type FleetEventType = (typeof fleetEventTypes)[number];
@@ -125,5 +126,70 @@ export interface OutboundCommand {
   };
 }
 
-/** What a charger's actor hands to the outbox: fleet events, and commands for the Easee stream. */
-export type Outgoing = FleetEvent | OutboundCommand;
+/** What a charger's actor hands to the outbox: fleet events, commands for the Easee stream, reports to its site. */
+export type Outgoing = FleetEvent | OutboundCommand | SiteReportItem;
+
+/** How a channel carries a charger's site allocation. */
+export type AllocationChannel = 'easee-stream' | 'ocpp-key' | 'ocpp-profile';
+
+/** What a charger's actor tells its site (`fw.site.<shard>.<siteId>`); a higher `seq` replaces a lower one. */
+export interface SiteReport {
+  readonly seq: number;
+  /** Reachable on OCPP or the stream. */
+  readonly online: boolean;
+  /** A car is plugged in and takes current (or would, given some). */
+  readonly wants: boolean;
+  /** The charger's own maximum (MaxChargerCurrent), amps. */
+  readonly maxCurrentA: number;
+  /** What the car draws, amps per phase, when the charger says. */
+  readonly measuredA: number | null;
+  /**
+   * The most the charger may be drawing now, as it knows it: its confirmed allocation, or one on its way that is
+   * higher, or its maximum after a reset (plug-in, reboot) or a lapsed TTL, until an allocation is confirmed again.
+   */
+  readonly ceilingA: number;
+  /** The newest allocation the charger applied (its command was accepted), by id, its amps and when. */
+  readonly confirmedId: number | null;
+  readonly confirmedA: number | null;
+  readonly confirmedAt: number | null;
+  readonly channel: AllocationChannel | null;
+}
+
+/** A charger's report on its way to its site, committed with the charger like an event. */
+export interface SiteReportItem {
+  readonly id: string;
+  readonly type: 'site-report';
+  readonly serial: string;
+  readonly at: number;
+  readonly data: { readonly siteId: string; readonly report: SiteReport };
+}
+
+/** What a site allows one of its chargers (`fw.site-alloc.<shard>.<serial>`); `amps` null: it left the site. */
+export interface SiteAllocation {
+  readonly siteId: string;
+  /** The lease token of the site's owner: an allocation from a lower one is stale. */
+  readonly token: number;
+  readonly allocationId: number;
+  readonly amps: number | null;
+  readonly ttlMinutes: number;
+  /** What the charger falls back to when it loses its cloud; null: not set by the site. */
+  readonly fallbackA: number | null;
+}
+
+/** A site as stored and listed: its definition, by an operator. */
+export interface SiteRecord {
+  readonly siteId: string;
+  readonly name?: string;
+  readonly maxCurrentA: number;
+  readonly phases: 1 | 3;
+  readonly minCurrentA: number;
+  readonly chargers: readonly string[];
+  readonly circuits: readonly {
+    readonly id: string;
+    readonly maxCurrentA: number;
+    readonly chargers: readonly string[];
+  }[];
+  readonly fallbackCurrentA?: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}

@@ -118,6 +118,13 @@ export type ApiRequest =
    */
   | { readonly op: 'call-settled'; readonly settled: unknown };
 
+/** An operator's request for one site (`fw.site-api.<shard>.<siteId>`), answered by the site's owner. */
+export type SiteApiRequest =
+  /** The definition in the site store changed (or was removed): the owner reads it again. */
+  | { readonly op: 'define' }
+  | { readonly op: 'limit'; readonly maxCurrentA: number | null; readonly until: number | null }
+  | { readonly op: 'view' };
+
 export type ApiReply =
   | { readonly ok: true; readonly body: unknown }
   | { readonly ok: false; readonly status: number; readonly error: string; readonly rule?: string };

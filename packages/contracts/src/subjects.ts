@@ -14,6 +14,13 @@ export const subjects = {
   easeeOfShard: (shard: number) => `fw.easee.${shard}.>`,
   easeeCommand: (serial: string) => `fw.easee-cmd.${serial}`,
   parked: (source: string) => `fw.parked.${source}`,
+  // Site load management (docs/design.md "Sites"): charger actors report to their site, the site allocates.
+  siteReport: (shard: number, siteId: string) => `fw.site.${shard}.${siteId}`,
+  siteReportsOfShard: (shard: number) => `fw.site.${shard}.*`,
+  siteAllocation: (shard: number, serial: string) => `fw.site-alloc.${shard}.${serial}`,
+  siteAllocationsOfShard: (shard: number) => `fw.site-alloc.${shard}.*`,
+  siteApi: (shard: number, siteId: string) => `fw.site-api.${shard}.${siteId}`,
+  siteApiOfShard: (shard: number) => `fw.site-api.${shard}.*`,
 } as const;
 
 /** The serial in a subject of the form `fw.<kind>.<shard>.<serial>...`. */

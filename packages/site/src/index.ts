@@ -1,7 +1,6 @@
 export { allocate, type Claimant, type Constraint } from './allocate.ts';
 export { persistedSiteSnapshot, siteMachine, siteMachineVersion } from './machine.ts';
 export {
-  type AllocationChannel,
   type AllocationOrder,
   allocationTtlMinutes,
   type ChargerReport,

@@ -1,3 +1,5 @@
+import type { SiteReport } from '@fleetwire/contracts';
+
 /** A circuit inside a site: a fuse of its own, with the chargers behind it. */
 export interface CircuitDefinition {
   readonly id: string;
@@ -21,31 +23,8 @@ export interface SiteDefinition {
   readonly fallbackCurrentA?: number;
 }
 
-/** How a channel carries a charger's allocation. */
-export type AllocationChannel = 'easee-stream' | 'ocpp-key' | 'ocpp-profile';
-
-/** What a charger's actor tells its site (over `fw.site.<shard>.<siteId>`), newest `seq` first. */
-export interface ChargerReport {
-  readonly seq: number;
-  /** Reachable on OCPP or the stream. */
-  readonly online: boolean;
-  /** A car is plugged in and takes current (or would, given some). */
-  readonly wants: boolean;
-  /** The charger's own maximum (MaxChargerCurrent), amps. */
-  readonly maxCurrentA: number;
-  /** What the car draws, amps per phase, when the charger says. */
-  readonly measuredA: number | null;
-  /**
-   * The most the charger may be drawing now, as it knows it: its confirmed allocation, or one on its way that is
-   * higher, or its maximum after a reset (plug-in, reboot) or a lapsed TTL, until an allocation is confirmed again.
-   */
-  readonly ceilingA: number;
-  /** The newest allocation the charger applied (its command was accepted), by id, and its amps. */
-  readonly confirmedId: number | null;
-  readonly confirmedA: number | null;
-  readonly confirmedAt: number | null;
-  readonly channel: AllocationChannel | null;
-}
+/** What a charger's actor tells its site: the contract's record (`@fleetwire/contracts`). */
+export type ChargerReport = SiteReport;
 
 /** The site's view of one of its chargers. */
 export interface ChargerShare {

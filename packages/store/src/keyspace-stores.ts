@@ -1,4 +1,4 @@
-import type { ChargerRegistration, IdTagRecord, TransactionRecord } from '@fleetwire/contracts';
+import type { ChargerRegistration, IdTagRecord, SiteRecord, TransactionRecord } from '@fleetwire/contracts';
 import { shardOf } from '@fleetwire/sharding';
 import { firstKeyAfter, type Keyspace, type KeyspaceOp } from './keyspace.ts';
 import {
@@ -14,6 +14,7 @@ import {
   type OrphanStop,
   type Page,
   type PageRequest,
+  type SiteStore,
   type SnapshotStore,
   type SnapshotWrite,
   type StoredSnapshot,
@@ -165,6 +166,60 @@ export class KeyspaceIdTagStore implements IdTagStore {
     }
     return { items };
   }
+}
+
+/** Sites in `site`, and which site each charger is on in `site-of`. */
+export class KeyspaceSiteStore implements SiteStore {
+  private readonly keyspace: Keyspace;
+  private readonly shardCount: number;
+
+  constructor(keyspace: Keyspace, shardCount: number) {
+    this.keyspace = keyspace;
+    this.shardCount = shardCount;
+  }
+
+  async get(siteId: string): Promise<SiteRecord | undefined> {
+    return this.keyspace.get('site', siteId);
+  }
+
+  async put(record: SiteRecord): Promise<void> {
+    const before = this.keyspace.get<SiteRecord>('site', record.siteId);
+    const now = new Set(chargersOfSite(record));
+    const ops: KeyspaceOp[] = [{ type: 'put', ns: 'site', key: record.siteId, value: record }];
+    for (const serial of before === undefined ? [] : chargersOfSite(before)) {
+      if (!now.has(serial)) ops.push({ type: 'delete', ns: 'site-of', key: serial });
+    }
+    for (const serial of now) ops.push({ type: 'put', ns: 'site-of', key: serial, value: record.siteId });
+    await this.keyspace.write(ops);
+  }
+
+  async delete(siteId: string): Promise<boolean> {
+    const before = this.keyspace.get<SiteRecord>('site', siteId);
+    if (before === undefined) return false;
+    const ops: KeyspaceOp[] = [{ type: 'delete', ns: 'site', key: siteId }];
+    for (const serial of chargersOfSite(before)) {
+      if (this.keyspace.get('site-of', serial) === siteId) ops.push({ type: 'delete', ns: 'site-of', key: serial });
+    }
+    await this.keyspace.write(ops);
+    return true;
+  }
+
+  async list(page: PageRequest): Promise<Page<SiteRecord>> {
+    return pageOf(this.keyspace, 'site', page);
+  }
+
+  async siteOf(serial: string): Promise<string | undefined> {
+    return this.keyspace.get('site-of', serial);
+  }
+
+  async idsInShard(shard: number): Promise<readonly string[]> {
+    return this.keyspace.sortedKeys('site').filter((siteId) => shardOf(siteId, this.shardCount) === shard);
+  }
+}
+
+/** Every charger of a site, directly behind its fuse or on one of its circuits. */
+export function chargersOfSite(record: SiteRecord): string[] {
+  return [...record.chargers, ...record.circuits.flatMap((circuit) => circuit.chargers)];
 }
 
 export class KeyspaceTokenStore implements ApiTokenStore {

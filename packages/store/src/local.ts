@@ -4,6 +4,7 @@ import { Keyspace } from './keyspace.ts';
 import {
   KeyspaceChargerRegistry,
   KeyspaceIdTagStore,
+  KeyspaceSiteStore,
   KeyspaceSnapshotStore,
   KeyspaceTokenStore,
   KeyspaceTransactionStore,
@@ -15,6 +16,7 @@ import type { Stores } from './stores.ts';
 function storesOver(keyspace: Keyspace, events: LocalEventLog, shardCount: number): Stores {
   return {
     chargers: new KeyspaceChargerRegistry(keyspace, shardCount),
+    sites: new KeyspaceSiteStore(keyspace, shardCount),
     idTags: new KeyspaceIdTagStore(keyspace),
     tokens: new KeyspaceTokenStore(keyspace),
     snapshots: new KeyspaceSnapshotStore(keyspace),

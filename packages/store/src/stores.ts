@@ -1,4 +1,11 @@
-import type { ChargerRegistration, FleetEvent, IdTagRecord, Outgoing, TransactionRecord } from '@fleetwire/contracts';
+import type {
+  ChargerRegistration,
+  FleetEvent,
+  IdTagRecord,
+  Outgoing,
+  SiteRecord,
+  TransactionRecord,
+} from '@fleetwire/contracts';
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -174,8 +181,22 @@ export interface EventLog {
   follow(afterSeq: number | 'now', filter: EventFilter, listener: (stored: StoredEvent) => void): () => void;
 }
 
+/** Site definitions (load management), with which site each charger is on. */
+export interface SiteStore {
+  get(siteId: string): Promise<SiteRecord | undefined>;
+  /** Stores the site and moves its chargers to it (from no site, or from this one's old definition). */
+  put(record: SiteRecord): Promise<void>;
+  delete(siteId: string): Promise<boolean>;
+  list(page: PageRequest): Promise<Page<SiteRecord>>;
+  /** The site a charger is on, if any. */
+  siteOf(serial: string): Promise<string | undefined>;
+  /** Sites in `shard` (by their id), for a worker that takes the shard over. */
+  idsInShard(shard: number): Promise<readonly string[]>;
+}
+
 export interface Stores {
   readonly chargers: ChargerRegistry;
+  readonly sites: SiteStore;
   readonly idTags: IdTagStore;
   readonly tokens: ApiTokenStore;
   readonly snapshots: SnapshotStore;

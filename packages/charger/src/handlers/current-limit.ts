@@ -11,6 +11,7 @@ import {
 import type { Reduction } from '../reduction.ts';
 import { chargerFacts, orderCall, withDeadline } from './calls.ts';
 import { requestCommand } from './easee-commands.ts';
+import { isSiteLimit, siteLimitApplied, siteReset } from './site-membership.ts';
 
 type LimitRequest = Extract<ChargerEvent, { type: 'CURRENT_LIMIT_REQUESTED' }>;
 type Settled = Extract<ChargerEvent, { type: 'CS_CALL_SETTLED' }>;
@@ -20,6 +21,7 @@ export const currentLimitProfileId = 900_001;
 const limitEndTimer = 'limit-end';
 /** A burst of plug-in and reboot signs applies the limit again once. */
 const reapplyQuietMs = 30_000;
+const siteReapplyQuietMs = 5_000;
 const realtimeKey = 'DynamicChargerCurrent';
 /** What an Easee offers when no dynamic limit holds (docs/reference/easee.md §6.2: it jumps to 32 A on plug-in). */
 const easeeDefaultA = 32;
@@ -38,6 +40,7 @@ function finished(
   channel: DynamicCurrent['channel'],
   result: { status: string; error?: string; description?: string; rule?: string; retryAt?: number },
   reduction: Reduction,
+  settledId = limit.requestId,
 ): ChargerContext {
   const applied = result.status === 'accepted';
   reduction.emit('current-limit', {
@@ -53,6 +56,7 @@ function finished(
   });
   const next: DynamicCurrent = { ...limit, channel, appliedAt: applied ? reduction.at : limit.appliedAt };
   let updated: ChargerContext = { ...context, dynamicCurrent: applied || limit.appliedAt !== null ? next : null };
+  if (applied && isSiteLimit(limit)) updated = siteLimitApplied(updated, settledId, limit.amps, reduction.at);
   if (applied && channel === 'ocpp-key' && limit.until !== null) {
     updated = withDeadline(updated, limitEndTimer, limit.until);
   }
@@ -100,7 +104,8 @@ function profileCall(limit: DynamicCurrent, at: number) {
       chargingProfileKind: 'Absolute',
       chargingSchedule: {
         startSchedule: new Date(at).toISOString(),
-        ...(limit.until === null ? {} : { duration: Math.round((limit.until - at) / 1000) }),
+        // A site's allocation in flash stays until the next one: renewing it would spend a write each time.
+        ...(limit.until === null || isSiteLimit(limit) ? {} : { duration: Math.round((limit.until - at) / 1000) }),
         chargingRateUnit: 'A',
         chargingSchedulePeriod: [{ startPeriod: 0, limit: Math.floor(limit.amps * 10) / 10 }],
       },
@@ -166,6 +171,16 @@ export function requestCurrentLimit(
   reduction: Reduction,
 ): ChargerContext {
   const at = reduction.at;
+  if (context.site !== null && !request.requestId.startsWith('site:')) {
+    reduction.emit('current-limit', {
+      requestId: request.requestId,
+      requestedA: request.amps,
+      status: 'refused',
+      rule: 'site-managed',
+      description: `the charger is behind the fuse of site ${context.site.siteId}: set the site's limit instead`,
+    });
+    return context;
+  }
   const withRules: ChargerContext = { ...context, rules: request.rules };
   const capA = request.rules.easee
     ? (chargePointMaxAt(context.smartCharging.installed, at, chargerFacts(context, at)) ?? null)
@@ -259,8 +274,13 @@ export function currentLimitStreamSettled(
   reduction: Reduction,
 ): ChargerContext {
   const limit = context.dynamicCurrent;
-  if (limit === null || limit.requestId !== requestId) return context;
-  return finished(context, limit, 'easee-stream', { status }, reduction);
+  if (limit === null) return context;
+  if (limit.requestId === requestId) return finished(context, limit, 'easee-stream', { status }, reduction);
+  // A re-application after a reset: only a site needs to hear that it took effect.
+  if (requestId.startsWith(`${limit.requestId}:again:`) && status === 'accepted' && isSiteLimit(limit)) {
+    return siteLimitApplied(context, requestId, limit.amps, reduction.at);
+  }
+  return context;
 }
 
 /**
@@ -268,13 +288,18 @@ export function currentLimitStreamSettled(
  * operator's limit, while it lasts, is applied again on the channel that carried it. A profile needs nothing: it
  * is in flash.
  */
-export function reapplyCurrentLimit(context: ChargerContext, reason: string, reduction: Reduction): ChargerContext {
-  const limit = context.dynamicCurrent;
+export function reapplyCurrentLimit(original: ChargerContext, reason: string, reduction: Reduction): ChargerContext {
+  const limit = original.dynamicCurrent;
   const at = reduction.at;
-  if (limit === null || limit.appliedAt === null || limit.channel === 'ocpp-profile') return context;
+  if (limit?.channel === 'ocpp-profile') return original;
+  // The site counts the charger at its maximum until a re-application is confirmed.
+  const context = siteReset(original, at);
+  if (limit === null || limit.appliedAt === null) return context;
   if (limit.until !== null && limit.until - at < 60_000) return context;
-  if (limit.reappliedAt !== null && at - limit.reappliedAt < reapplyQuietMs) return context;
-  if (at - limit.appliedAt < reapplyQuietMs) return context;
+  // A site's allocation goes again after every reset but the same burst; an operator's not within 30 s of its last.
+  const quietMs = isSiteLimit(limit) ? siteReapplyQuietMs : reapplyQuietMs;
+  if (limit.reappliedAt !== null && at - limit.reappliedAt < quietMs) return context;
+  if (!isSiteLimit(limit) && at - limit.appliedAt < reapplyQuietMs) return context;
   const requestId = `${limit.requestId}:again:${at}`;
   reduction.emit('current-limit', {
     requestId: limit.requestId,

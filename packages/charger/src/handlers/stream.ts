@@ -13,6 +13,7 @@ import type { Reduction } from '../reduction.ts';
 import { linkSessionToTransactions } from './correlation.ts';
 import { reapplyCurrentLimit } from './current-limit.ts';
 import { confirmedByObservation, requestCommand } from './easee-commands.ts';
+import { siteObserved } from './site.ts';
 
 const rememberedSessions = 10;
 /** AuthorizeCharging status Easee's own cloud uses to accept a token (docs/reference/easee.md §3.1). */
@@ -107,6 +108,7 @@ export function observation(
     },
   };
   next = confirmedByObservation(next, input.observationId, input.value, reduction);
+  next = siteObserved(next, input.observationId, input.value, input.at);
   switch (input.observationId) {
     case ObservationId.ChargerOpMode:
       if (typeof input.value === 'number' && input.value !== known?.value) {

@@ -21,5 +21,10 @@ export const redisKeys = {
   opModeIndex: (opMode: number | string) => `fw:index:opmode:${opMode}`,
   idTagsOfParent: (parentKey: string) => `fw:index:idtags:parent:${parentKey}`,
   token: (hash: string) => `fw:token:${hash}`,
+  // Sites: the definition, the site a charger is on, and the sites by id and by shard.
+  site: (siteId: string) => `fw:site:{${siteId}}`,
+  siteOf: (serial: string) => `fw:site-of:{${serial}}`,
+  siteIndex: 'fw:index:sites',
+  sitesOfShard: (shard: number) => `fw:index:site-shard:${shard}`,
   tokenIndex: 'fw:index:tokens',
 } as const;

@@ -1,7 +1,7 @@
-import type { ChargerRegistration, IdTagRecord, TransactionRecord } from '@fleetwire/contracts';
+import type { ChargerRegistration, IdTagRecord, SiteRecord, TransactionRecord } from '@fleetwire/contracts';
 import { shardOf } from '@fleetwire/sharding';
 import { Redis } from 'ioredis';
-import { idTagKey } from '../keyspace-stores.ts';
+import { chargersOfSite, idTagKey } from '../keyspace-stores.ts';
 import type {
   ApiTokenRecord,
   ApiTokenStore,
@@ -15,6 +15,7 @@ import type {
   OrphanStop,
   Page,
   PageRequest,
+  SiteStore,
   SnapshotStore,
   SnapshotWrite,
   StoredSnapshot,
@@ -197,6 +198,66 @@ class RedisIdTagStore implements IdTagStore {
       (value) => parse<IdTagRecord>(value) ?? [],
     );
     return next === undefined ? { items } : { items, next };
+  }
+}
+
+class RedisSiteStore implements SiteStore {
+  private readonly redis: Redis;
+  private readonly shardCount: number;
+
+  constructor(redis: Redis, shardCount: number) {
+    this.redis = redis;
+    this.shardCount = shardCount;
+  }
+
+  async get(siteId: string): Promise<SiteRecord | undefined> {
+    return parse(await this.redis.get(redisKeys.site(siteId)));
+  }
+
+  async put(record: SiteRecord): Promise<void> {
+    const before = await this.get(record.siteId);
+    const now = new Set(chargersOfSite(record));
+    // Idempotent writes: a crash between them leaves a state the next put completes.
+    const multi = this.redis
+      .multi()
+      .set(redisKeys.site(record.siteId), JSON.stringify(record))
+      .zadd(redisKeys.siteIndex, 0, record.siteId)
+      .sadd(redisKeys.sitesOfShard(shardOf(record.siteId, this.shardCount)), record.siteId);
+    for (const serial of before === undefined ? [] : chargersOfSite(before)) {
+      if (!now.has(serial)) multi.del(redisKeys.siteOf(serial));
+    }
+    for (const serial of now) multi.set(redisKeys.siteOf(serial), record.siteId);
+    await multi.exec();
+  }
+
+  async delete(siteId: string): Promise<boolean> {
+    const before = await this.get(siteId);
+    if (before === undefined) return false;
+    const multi = this.redis
+      .multi()
+      .del(redisKeys.site(siteId))
+      .zrem(redisKeys.siteIndex, siteId)
+      .srem(redisKeys.sitesOfShard(shardOf(siteId, this.shardCount)), siteId);
+    for (const serial of chargersOfSite(before)) multi.del(redisKeys.siteOf(serial));
+    await multi.exec();
+    return true;
+  }
+
+  async list(page: PageRequest): Promise<Page<SiteRecord>> {
+    const { members, next } = await indexPage(this.redis, redisKeys.siteIndex, page);
+    if (members.length === 0) return { items: [] };
+    const items = (await this.redis.mget(members.map(redisKeys.site))).flatMap(
+      (value) => parse<SiteRecord>(value) ?? [],
+    );
+    return next === undefined ? { items } : { items, next };
+  }
+
+  async siteOf(serial: string): Promise<string | undefined> {
+    return (await this.redis.get(redisKeys.siteOf(serial))) ?? undefined;
+  }
+
+  async idsInShard(shard: number): Promise<readonly string[]> {
+    return (await this.redis.smembers(redisKeys.sitesOfShard(shard))).sort();
   }
 }
 
@@ -406,6 +467,7 @@ export function redisReady(redis: Redis): Promise<void> {
 export function redisStores(redis: Redis, options: Omit<RedisStoreOptions, 'url'>): Stores {
   return {
     chargers: new RedisChargerRegistry(redis, options.shardCount),
+    sites: new RedisSiteStore(redis, options.shardCount),
     idTags: new RedisIdTagStore(redis),
     tokens: new RedisTokenStore(redis),
     snapshots: new RedisSnapshotStore(redis),

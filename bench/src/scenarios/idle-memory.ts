@@ -16,7 +16,7 @@ async function perCharger(system: SystemUnderTest, pids: readonly number[], coun
       url: system.ocppUrl,
       prefix: 'EHIDLE',
       count,
-      rampPerSecond: 2_000,
+      rampPerSecond: 1_000,
       startTransaction: false,
     });
     if (connected.failed !== 0)

@@ -13,6 +13,7 @@ import { easeeCommandRoutes } from './routes/easee-commands.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { idTagRoutes } from './routes/id-tags.ts';
+import { siteRoutes } from './routes/sites.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { transactionRoutes } from './routes/transactions.ts';
 import { registerSchemas } from './schemas.ts';
@@ -59,6 +60,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         { name: 'commands', description: 'OCPP 1.6 and Easee commands, decided by the charger model' },
         { name: 'smart-charging', description: 'Installed profiles, composite schedules, the flash-write budget' },
         { name: 'id-tags', description: 'Who may charge, and local lists' },
+        { name: 'sites', description: 'Load management: fuses, circuits and the chargers sharing them' },
         { name: 'transactions', description: 'Charging sessions, as JSON pages or CSV' },
         { name: 'events', description: 'The live event stream (Server-Sent Events)' },
         { name: 'audit', description: 'Who did what (admin)' },
@@ -103,6 +105,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   healthRoutes(app, options);
   chargerRoutes(app, options);
   idTagRoutes(app, options);
+  siteRoutes(app, options);
   commandRoutes(app, options);
   easeeCommandRoutes(app, options);
   transactionRoutes(app, options);

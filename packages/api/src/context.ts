@@ -1,6 +1,13 @@
 import type { TokenSet } from '@fleetwire/auth';
 import type { Bus } from '@fleetwire/bus';
-import type { ApiTokenStore, ChargerRegistry, EventLog, IdTagStore, TransactionStore } from '@fleetwire/store';
+import type {
+  ApiTokenStore,
+  ChargerRegistry,
+  EventLog,
+  IdTagStore,
+  SiteStore,
+  TransactionStore,
+} from '@fleetwire/store';
 import type { Logger, Readiness } from '@fleetwire/telemetry';
 
 export type { Readiness };
@@ -9,6 +16,7 @@ export interface ApiOptions {
   readonly bus: Bus;
   readonly chargers: ChargerRegistry;
   readonly idTags: IdTagStore;
+  readonly sites: SiteStore;
   readonly transactions: TransactionStore;
   readonly events: EventLog;
   /** Tokens created through the API, with their scopes. */

@@ -22,6 +22,7 @@ const timeFields = new Set([
   'retryAt',
   'expiresAt',
   'heldSince',
+  'reportedAt',
 ]);
 
 /** A copy with every time in milliseconds turned into ISO 8601 UTC, at any depth. */

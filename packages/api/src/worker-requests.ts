@@ -1,5 +1,5 @@
 import { type Bus, NoRespondersError, RemoteError, RequestTimeoutError } from '@fleetwire/bus';
-import { type ApiReply, type ApiRequest, subjects } from '@fleetwire/contracts';
+import { type ApiReply, type ApiRequest, type SiteApiRequest, subjects } from '@fleetwire/contracts';
 import { shardOf } from '@fleetwire/sharding';
 import type { FastifyReply } from 'fastify';
 import { withIsoTimes } from './views.ts';
@@ -10,14 +10,34 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Asks the worker owning the charger's shard. While a shard changes hands nobody may answer for a moment, so that
  * is retried until the deadline; a timeout is not retried for commands (the charger may have acted on it).
  */
-export async function askWorker(
+export function askWorker(
   bus: Bus,
   shardCount: number,
   serial: string,
   request: ApiRequest,
   timeoutMs: number,
 ): Promise<ApiReply> {
-  const subject = subjects.api(shardOf(serial, shardCount), serial);
+  return askOwner(bus, subjects.api(shardOf(serial, shardCount), serial), request, timeoutMs, 'charger');
+}
+
+/** Asks the worker owning the site's shard, as `askWorker` asks a charger's. */
+export function askSite(
+  bus: Bus,
+  shardCount: number,
+  siteId: string,
+  request: SiteApiRequest,
+  timeoutMs: number,
+): Promise<ApiReply> {
+  return askOwner(bus, subjects.siteApi(shardOf(siteId, shardCount), siteId), request, timeoutMs, 'site');
+}
+
+async function askOwner(
+  bus: Bus,
+  subject: string,
+  request: unknown,
+  timeoutMs: number,
+  what: string,
+): Promise<ApiReply> {
   const deadline = Date.now() + timeoutMs;
   let backoff = 25;
   for (;;) {
@@ -31,7 +51,7 @@ export async function askWorker(
         backoff = Math.min(backoff * 2, 1_000);
         continue;
       }
-      if (handingOver) return { ok: false, status: 503, error: 'no worker owns this charger right now; retry' };
+      if (handingOver) return { ok: false, status: 503, error: `no worker owns this ${what} right now; retry` };
       if (error instanceof RequestTimeoutError) return { ok: false, status: 504, error: error.message };
       throw error;
     }

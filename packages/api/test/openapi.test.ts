@@ -17,6 +17,7 @@ describe('the OpenAPI document', () => {
       bus: new InProcessBus(),
       chargers: stores.chargers,
       idTags: stores.idTags,
+      sites: stores.sites,
       transactions: stores.transactions,
       events: stores.events,
       tokens: stores.tokens,

@@ -27,9 +27,20 @@ export class Car {
     return Math.max(0, this.model.batteryKWh * 1000 - this.storedWh);
   }
 
+  /**
+   * What the car would take now: its on-board charger's maximum up to 80 % full, then tapering to a fifth of it
+   * at 100 % (the constant-voltage phase of a lithium battery).
+   */
+  get demandA(): number {
+    const stateOfCharge = this.storedWh / (this.model.batteryKWh * 1000);
+    if (stateOfCharge <= 0.8) return this.model.maxCurrentA;
+    const taper = 1 - ((stateOfCharge - 0.8) / 0.2) * 0.8;
+    return Math.max(6, Math.round(this.model.maxCurrentA * taper * 10) / 10);
+  }
+
   /** The current the car draws when `offeredA` is offered: nothing below 6 A (IEC 61851), when paused or full. */
   drawA(offeredA: number): number {
     if (this.paused || this.full || offeredA < 6) return 0;
-    return Math.min(offeredA, this.model.maxCurrentA);
+    return Math.min(offeredA, this.demandA);
   }
 }

@@ -654,7 +654,18 @@ export class EaseeChargePoint {
     }
   }
 
+  /** When a TTL the central system set ends: its minutes are the central system's, so they scale with the clock. */
+  private ttlEnd(ttlMinutes: number): number {
+    return this.clock.now() + ttlMinutes * 60_000 * this.clock.speed;
+  }
+
   // ---- energy ----
+
+  /** The current the charger offers its car now (the pilot signal): nothing outside a transaction. */
+  get offeredCurrentA(): number {
+    const charging = this.transaction !== undefined && this.car !== undefined && this.errorCode === 'NoError';
+    return charging ? this.offeredA() : 0;
+  }
 
   private offeredA(): number {
     const now = this.clock.now();
@@ -695,7 +706,9 @@ export class EaseeChargePoint {
     if (powerW !== this.meter.powerW) {
       this.meter.setPower(powerW, now);
       this.publish(120, powerW);
-      this.publish(114, drawA);
+      this.publish(114, charging ? offered : 0);
+      // InCurrent_T3..T5: the current on each phase terminal the car draws on.
+      for (let phase = 0; phase < 3; phase++) this.publish(183 + phase, phase < phases ? drawA : 0);
     }
     const waits = [
       this.meter.msUntil(this.lastReportedWh + 1000, now),
@@ -777,7 +790,7 @@ export class EaseeChargePoint {
       case 48: {
         const amps = Number(args.current);
         const ttl = Number(args.ttlMinutes ?? 0);
-        this.dynamicCurrent = { amps, until: ttl > 0 ? this.clock.now() + ttl * 60_000 : Number.POSITIVE_INFINITY };
+        this.dynamicCurrent = { amps, until: ttl > 0 ? this.ttlEnd(ttl) : Number.POSITIVE_INFINITY };
         this.publish(48, amps);
         await this.recompute();
         return true;
@@ -791,10 +804,7 @@ export class EaseeChargePoint {
       case 22: {
         const amps = [Number(args.currentP1), Number(args.currentP2), Number(args.currentP3)];
         const ttl = Number(args.ttlMinutes ?? 0);
-        this.dynamicCircuitCurrent = {
-          amps,
-          until: ttl > 0 ? this.clock.now() + ttl * 60_000 : Number.POSITIVE_INFINITY,
-        };
+        this.dynamicCircuitCurrent = { amps, until: ttl > 0 ? this.ttlEnd(ttl) : Number.POSITIVE_INFINITY };
         for (const [i, value] of amps.entries()) this.publish(111 + i, value);
         await this.recompute();
         return true;

@@ -10,13 +10,18 @@ export interface SimTimer {
 export interface SimClock {
   /** Milliseconds since the epoch, in simulated time. */
   now(): number;
+  /**
+   * Simulated milliseconds per real millisecond. A duration the central system sets in its own time (a TTL) lasts
+   * this many times longer in simulated time.
+   */
+  readonly speed: number;
   /** Runs `callback` after `delayMs` of simulated time. */
   after(delayMs: number, callback: () => void): SimTimer;
 }
 
 /** Wall time, `speed` times faster: one real second is `speed` simulated seconds. */
 export class WallClock implements SimClock {
-  private readonly speed: number;
+  readonly speed: number;
   private readonly origin = Date.now();
 
   constructor(speed = 1) {
@@ -52,6 +57,7 @@ interface Scheduled {
 
 /** Time that moves only when a test advances it; timers fire in due order. */
 export class ManualClock implements SimClock {
+  readonly speed = 1;
   private current: number;
   private order = 0;
   private scheduled: Scheduled[] = [];

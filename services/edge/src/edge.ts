@@ -13,7 +13,7 @@ import type { FleetwireMetrics, Logger, Readiness } from '@fleetwire/telemetry';
 export interface EdgeDependencies {
   readonly config: Config;
   readonly bus: Bus;
-  readonly stores: Pick<Stores, 'chargers' | 'idTags' | 'transactions' | 'events' | 'tokens'>;
+  readonly stores: Pick<Stores, 'chargers' | 'idTags' | 'sites' | 'transactions' | 'events' | 'tokens'>;
   /** FLEETWIRE_API_TOKENS (or the generated one): bootstrap tokens with every scope. */
   readonly adminTokens: TokenSet;
   readonly logger: Logger;
@@ -74,6 +74,7 @@ export async function startEdge(deps: EdgeDependencies): Promise<RunningEdge> {
     bus: deps.bus,
     chargers: deps.stores.chargers,
     idTags: deps.stores.idTags,
+    sites: deps.stores.sites,
     transactions: deps.stores.transactions,
     events: deps.stores.events,
     tokens: deps.stores.tokens,

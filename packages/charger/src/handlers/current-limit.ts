@@ -198,10 +198,14 @@ export function requestCurrentLimit(
   };
   // Only the latest limit is applied again after a reset, and its own end is the only one that matters.
   const pending = withDeadline({ ...withRules, dynamicCurrent: limit }, limitEndTimer, undefined);
-  if (request.streamCommands && streamFresh(context, at)) {
+  const overKey = request.rules.easee && context.dynamicCurrentKey !== false;
+  // A site's allocation goes over OCPP when the charger is connected there: no cloud round trip and no broker in
+  // the way, which matters most right after a plug-in reset.
+  const siteOverOcpp = request.requestId.startsWith('site:') && overKey && context.session !== null;
+  if (request.streamCommands && streamFresh(context, at) && !siteOverOcpp) {
     return sendOverStream(pending, limit, request.requestId, reduction);
   }
-  if (request.rules.easee && context.dynamicCurrentKey !== false) {
+  if (overKey) {
     const next = orderCall(
       pending,
       {
@@ -239,6 +243,12 @@ export function currentLimitCallSettled(
 ): ChargerContext {
   const limit = context.dynamicCurrent;
   if (limit === null) return context;
+  if (call.origin === 'current-limit-reapply' && call.requestId.startsWith(`${limit.requestId}:again:`)) {
+    // A re-application after a reset: only a site needs to hear that it took effect.
+    return statusOf(outcome) === 'Accepted' && isSiteLimit(limit)
+      ? siteLimitApplied(context, call.requestId, limit.amps, reduction.at)
+      : context;
+  }
   const ownCall = call.requestId === limit.requestId || call.requestId === `${limit.requestId}:profile`;
   if (call.origin === 'current-limit' && ownCall) {
     const answer = statusOf(outcome);

@@ -237,6 +237,8 @@ function rebalance(context: SiteContext, reduction: SiteReduction): SiteContext 
   };
   const raises: [string, number][] = [];
   for (const [serial, share] of entries) {
+    // A charger the site never heard of learns it is on the site from its first allocation, 0 until it reports.
+    if (share.report === null && share.allocationId === 0) send(serial, 0);
     if (!steerable(share, at)) continue;
     const target = targets.get(serial) ?? 0;
     // A charger's first allocation is at most what it may draw already (its maximum): never a raise.
@@ -416,7 +418,7 @@ export function reduceSite(context: SiteContext, event: SiteEvent): SiteReduced 
         const shares = { ...context.shares };
         for (const [serial, share] of Object.entries(context.shares)) {
           if (share.loweringSince === null || event.at - share.loweringSince < loweringDeadlineMs) continue;
-          if (!steerable(share, event.at)) continue;
+          if (!steerable(share, event.at) && share.report !== null) continue;
           const allocationId = reduction.allocation(serial, share.allowedA, fallbackOf(context, event.at));
           shares[serial] = { ...share, allocationId, sentAt: event.at };
         }

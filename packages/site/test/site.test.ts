@@ -187,10 +187,12 @@ describe('the site invariant, under any order of reports, confirmations, resets 
               site.advance(step.ms);
               break;
           }
-          // Raised by the site: it sent the charger an allocation and its ceiling went up.
+          // Raised by the site: it sent the charger more than before, and more than the charger says it may draw.
           const raised = Object.entries(site.context.shares).filter(
             ([id, share]) =>
               share.allocationId !== before[id]?.allocationId &&
+              share.allowedA > (before[id]?.allowedA ?? 0) &&
+              share.allowedA > (share.report?.ceilingA ?? 0) &&
               ceilingOf(share, site.now) > (ceilingBefore.get(id) ?? 0),
           );
           for (const [raisedSerial] of raised) {

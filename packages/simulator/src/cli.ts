@@ -4,6 +4,7 @@ import { FleetConsole } from './fleet-console.ts';
 import { loadScenario, scenarioIdTags } from './scenario.ts';
 import { WallClock } from './sim-clock.ts';
 import { type FleetStream, SimulatedFleet } from './simulated-fleet.ts';
+import { type SimulatedSite, scenarioSites } from './sites.ts';
 
 const usage = `npm run simulate -- [options]: simulated Easee chargers against an OCPP 1.6J central system
 
@@ -20,6 +21,8 @@ const usage = `npm run simulate -- [options]: simulated Easee chargers against a
   --amqp URL         also publish their Easee stream to this RabbitMQ (a fake Easee cloud)
   --operator ID      Easee operator id of that stream        (default 900)
   --duration S       stop after S real seconds               (default: until Ctrl-C)
+  --api URL          Fleetwire's API: define the scenario's sites there (scenario sites)
+  --token TOKEN      an admin token for --api
   --json             one JSON snapshot per second instead of the live line
 
 The simulated drivers present the scenario's cards (SIMTAG0001, SIMTAG0002, … unless the scenario names others):
@@ -54,6 +57,19 @@ function positiveNumber(name: string, text: string | undefined, fallback: number
   return value;
 }
 
+async function defineSite(api: string, token: string | undefined, site: SimulatedSite): Promise<void> {
+  const { siteId, ...definition } = site;
+  const response = await fetch(`${api.replace(/\/$/, '')}/api/sites/${siteId}`, {
+    method: 'PUT',
+    headers: {
+      'content-type': 'application/json',
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    },
+    body: JSON.stringify(definition),
+  });
+  if (!response.ok) throw new Error(`PUT /api/sites/${siteId}: HTTP ${response.status} ${await response.text()}`);
+}
+
 /** `npm run simulate`: runs a simulated fleet until Ctrl-C (or --duration), with a live summary. */
 export async function simulate(argv: readonly string[]): Promise<number> {
   const { values } = parseArgs({
@@ -72,6 +88,8 @@ export async function simulate(argv: readonly string[]): Promise<number> {
       amqp: { type: 'string' },
       operator: { type: 'string', default: '900' },
       duration: { type: 'string' },
+      api: { type: 'string' },
+      token: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -90,12 +108,13 @@ export async function simulate(argv: readonly string[]): Promise<number> {
   let cloud: FakeEaseeCloud | undefined;
   if (values.amqp !== undefined) cloud = await new FakeEaseeCloud(values.amqp, values.operator).start();
   const view = new FleetConsole();
+  const seed = Math.round(positiveNumber('seed', values.seed, 1));
   const fleet = new SimulatedFleet({
     url: values.url,
     count,
     scenario,
     clock: new WallClock(positiveNumber('speed', values.speed, 1)),
-    seed: Math.round(positiveNumber('seed', values.seed, 1)),
+    seed,
     rampPerSecond: positiveNumber('ramp', values.ramp, 200),
     serialPrefix: values.prefix,
     ...(serials.length > 0 ? { serials } : {}),
@@ -138,6 +157,15 @@ export async function simulate(argv: readonly string[]): Promise<number> {
     const tags = scenarioIdTags(scenario);
     view.line(`${count} simulated Easee chargers (${scenario.name}) → ${values.url}`);
     view.line(`their drivers present the cards ${tags[0]} … ${tags.at(-1)} (${tags.length}): register them as id tags`);
+  }
+  if (scenario.sites !== undefined && values.api !== undefined) {
+    const sites = scenarioSites(
+      scenario,
+      fleet.chargePoints.map((chargePoint) => chargePoint.serial),
+      seed,
+    );
+    for (const site of sites) await defineSite(values.api, values.token, site);
+    if (!values.json) view.line(`${sites.length} sites defined at ${values.api}`);
   }
   await fleet.start((started, total) => {
     if (!values.json) view.progress(started, total);

@@ -73,6 +73,7 @@ export class FakeEaseeCloud {
   private readonly truth = new Map<string, Map<number, TruthValue>>();
   private readonly url: string;
   private connection: ChannelModel | undefined;
+  private stopped = false;
   private channel: ConfirmChannel | undefined;
   private heldBack: (() => Promise<void>)[] = [];
   /** Set while the channel's write buffer is full: publications wait for it to drain. */
@@ -99,8 +100,23 @@ export class FakeEaseeCloud {
   }
 
   async start(): Promise<this> {
+    await this.connectNow();
+    return this;
+  }
+
+  /**
+   * Connects and sets up; when the broker goes away (a restart), the cloud connects again by itself, as Easee's
+   * does, keeping its chargers and their sinks. Observations reported meanwhile are counted in `publishFailures`.
+   */
+  private async connectNow(): Promise<void> {
     const connection = await connect(this.url);
+    connection.on('error', () => {});
+    connection.on('close', () => {
+      this.channel = undefined;
+      if (!this.stopped) void this.reconnect();
+    });
     const channel = await connection.createConfirmChannel();
+    channel.on('error', () => {});
     await channel.assertExchange(this.streamExchange, 'topic', { durable: true });
     await channel.assertQueue(this.queue, { durable: true });
     await channel.bindQueue(this.queue, this.streamExchange, '#');
@@ -118,10 +134,22 @@ export class FakeEaseeCloud {
     });
     this.connection = connection;
     this.channel = channel;
-    return this;
+  }
+
+  private async reconnect(): Promise<void> {
+    while (!this.stopped) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      try {
+        await this.connectNow();
+        return;
+      } catch {
+        // The broker is still away.
+      }
+    }
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.connection?.close().catch(() => undefined);
   }
 

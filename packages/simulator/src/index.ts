@@ -28,3 +28,4 @@ export {
   SimulatedFleet,
   simulatedSerial,
 } from './simulated-fleet.ts';
+export { type SimulatedSite, scenarioSites } from './sites.ts';

@@ -80,7 +80,8 @@ export class ScenarioDriver {
     });
     // Free charging starts on plug-in; a remote start comes from the central system's operator.
     if (how !== 'card' && how !== 'unknownCard') return;
-    if (!(await this.sleep(this.random.between(3_000, 20_000)))) return;
+    const [soonestS, latestS] = this.scenario.cycle.cardAfterSeconds ?? [3, 20];
+    if (!(await this.sleep(this.random.between(soonestS * 1000, latestS * 1000)))) return;
     const idTag = how === 'card' ? this.random.pick(this.idTags) : `UNKNOWN${Math.floor(this.random.next() * 1e6)}`;
     // Refused for want of a connection: the driver waits by the charger and tries again, as a person does. Any
     // other answer is final.

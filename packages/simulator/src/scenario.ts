@@ -24,12 +24,23 @@ export interface Scenario {
   };
   readonly cars: readonly (CarModel & { readonly weight: number })[];
   readonly idTags?: { readonly prefix: string; readonly count: number };
+  /** Chargers behind shared fuses: the fleet's serials taken in order, site after site. */
+  readonly sites?: {
+    readonly chargers: Range;
+    /** The site's fuse per phase, amps. */
+    readonly maxCurrentA: Range;
+    /** The share of a site's chargers on a circuit of its own inside it, with its fuse. */
+    readonly circuitShare?: number;
+    readonly circuitMaxCurrentA?: Range;
+  };
   readonly chargingAtStart?: number;
   readonly cycle: {
     readonly idleMinutes: Range;
     readonly stayMinutes: Range;
     readonly arrivalStateOfCharge: Range;
     readonly authorization: Partial<Record<'card' | 'unknownCard' | 'freeCharging' | 'remoteStart', number>>;
+    /** How long after plugging in the driver presents the card, simulated seconds (default 3 to 20). */
+    readonly cardAfterSeconds?: Range;
     readonly pause?: Incident;
     readonly fault?: Incident;
     readonly reboot?: Incident;

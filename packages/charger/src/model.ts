@@ -275,6 +275,8 @@ export interface SiteMembership {
   readonly receivedAt: number;
   readonly fallbackA: number | null;
   readonly fallbackSentA: number | null;
+  /** Whether the stream could carry the allocation's commands when it came. */
+  readonly streamCommands: boolean;
   /** The newest allocation applied (its command accepted), and when. */
   readonly confirmedId: number | null;
   readonly confirmedA: number | null;

@@ -5,7 +5,7 @@ import { commandSettled, outgoingCallExpired, requestCall } from './handlers/cen
 import { currentLimitEnded, currentLimitTimer, requestCurrentLimit } from './handlers/current-limit.ts';
 import { commandResponse, commandTimedOut, requestCommand } from './handlers/easee-commands.ts';
 import { answer } from './handlers/index.ts';
-import { reportToSite, siteAllocation } from './handlers/site.ts';
+import { applyPendingSite, reportToSite, siteAllocation } from './handlers/site.ts';
 import { showStatus } from './handlers/status.ts';
 import { channelsDisagree, observation } from './handlers/stream.ts';
 import { CallRefusal } from './lenient.ts';
@@ -257,9 +257,21 @@ export function reduceInput(context: ChargerContext, event: ChargerEvent): Reduc
   if (reduced.context === context && event.type !== 'TIMER') return reduced;
   const watched = reduced.context === context ? reduced : watchDisagreement(reduced, event.at);
   if (watched.context.site === null) return watched;
-  const events = [...watched.events];
-  const reported = reportToSite(watched.context, event.at, events);
-  return reported === watched.context ? watched : { context: reported, events };
+  let next = watched;
+  if (backOnline(context, watched.context, event)) {
+    const reduction = new Reduction(watched.context, event.at);
+    const applied = applyPendingSite(watched.context, reduction);
+    next = { context: reduction.seal(applied), events: [...watched.events, ...reduction.events] };
+  }
+  const events = [...next.events];
+  const reported = reportToSite(next.context, event.at, events);
+  return reported === next.context ? next : { context: reported, events };
+}
+
+/** The charger can take a central-system CALL again: its boot was accepted, or it reconnected after one. */
+function backOnline(before: ChargerContext, after: ChargerContext, event: ChargerEvent): boolean {
+  if (event.type === 'CALL') return event.action === 'BootNotification';
+  return event.type === 'SESSION_OPENED' && before.session?.id !== after.session?.id && after.boot !== null;
 }
 
 function applyInput(context: ChargerContext, event: ChargerEvent): Reduced {

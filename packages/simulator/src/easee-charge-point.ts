@@ -661,6 +661,18 @@ export class EaseeChargePoint {
 
   // ---- energy ----
 
+  /** A car in a transaction that would take current now (not full, not paused by itself). */
+  get carWantsCurrent(): boolean {
+    const car = this.car;
+    const charging = this.transaction !== undefined && car !== undefined && this.errorCode === 'NoError';
+    return charging && !car.full && !car.paused;
+  }
+
+  /** What the car would draw now if it were offered all it takes. */
+  get carDemandA(): number {
+    return this.car === undefined || this.car.full || this.car.paused ? 0 : this.car.demandA;
+  }
+
   /** The current the charger offers its car now (the pilot signal): nothing outside a transaction. */
   get offeredCurrentA(): number {
     const charging = this.transaction !== undefined && this.car !== undefined && this.errorCode === 'NoError';

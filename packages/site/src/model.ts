@@ -106,6 +106,8 @@ export const unknownMaximumA = 32;
 /** Allocations carry this TTL; they are sent again halfway through it. */
 export const allocationTtlMinutes = 10;
 export const renewAfterMs = (allocationTtlMinutes * 60_000) / 2;
+/** An allocation a reachable charger has not applied after this long is sent again. */
+export const resendAfterMs = 15_000;
 /** A lowering not confirmed by then is an over-limit risk: alerted and sent again. */
 export const loweringDeadlineMs = 30_000;
 /** A charger that has not reported for this long is not answering: it keeps what it may be drawing. */

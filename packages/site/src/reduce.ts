@@ -5,6 +5,7 @@ import {
   loweringDeadlineMs,
   renewAfterMs,
   reportStaleMs,
+  resendAfterMs,
   rotationMs,
   type SiteContext,
   type SiteDefinition,
@@ -83,9 +84,7 @@ export function ceilingOf(share: ChargerShare, at: number): number {
 
 /** A charger the site can steer now: heard recently and reachable. */
 export function steerable(share: ChargerShare, at: number): boolean {
-  return (
-    share.report !== null && share.report.online && share.reportedAt !== null && at - share.reportedAt < reportStaleMs
-  );
+  return share.report?.online && share.reportedAt !== null && at - share.reportedAt < reportStaleMs;
 }
 
 /**
@@ -255,8 +254,10 @@ function rebalance(context: SiteContext, reduction: SiteReduction): SiteContext 
     ceilings.set(serial, Math.max(ceilings.get(serial) ?? 0, target));
   }
   for (const [serial, share] of Object.entries(shares)) {
-    if (!steerable(share, at) || share.sentAt === null || at - share.sentAt < renewAfterMs) continue;
-    send(serial, share.allowedA);
+    if (!steerable(share, at) || share.sentAt === null) continue;
+    // Renewed halfway through its TTL; sent again when the charger, reachable, has not applied it after a while.
+    const unconfirmed = (share.report?.confirmedId ?? 0) < share.allocationId && at - share.sentAt >= resendAfterMs;
+    if (at - share.sentAt >= renewAfterMs || unconfirmed) send(serial, share.allowedA);
   }
   // When a car that waited takes the turn of one served for a full rotation, the others served as long start a
   // new turn too: the queue moves one step per rotation, not at every rebalance.

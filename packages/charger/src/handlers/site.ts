@@ -47,6 +47,7 @@ function joined(allocation: Allocation['allocation'], at: number): SiteMembershi
     receivedAt: at,
     fallbackA: null,
     fallbackSentA: null,
+    streamCommands: false,
     confirmedId: null,
     confirmedA: null,
     confirmedAt: null,
@@ -92,6 +93,7 @@ export function siteAllocation(context: ChargerContext, event: Allocation, reduc
       ttlMinutes: allocation.ttlMinutes,
       receivedAt: at,
       fallbackA: allocation.fallbackA,
+      streamCommands: event.streamCommands,
     },
   };
   const inFlash = context.dynamicCurrent?.channel === 'ocpp-profile' && isSiteLimit(context.dynamicCurrent);
@@ -133,6 +135,36 @@ export function siteAllocation(context: ChargerContext, event: Allocation, reduc
     next = { ...next, site: { ...(next.site as SiteMembership), fallbackSentA: fallbackA } };
   }
   return next;
+}
+
+/**
+ * A site allocation the charger has not applied (it was off line when it came, or its command failed): applied
+ * when the charger is back — connected again after a boot, or reconnected — unless its command is on its way.
+ */
+export function applyPendingSite(context: ChargerContext, reduction: Reduction): ChargerContext {
+  const site = context.site;
+  if (site === null || site.allocationId === 0 || site.confirmedId === site.allocationId) return context;
+  const requestId = siteRequestId(site.siteId, site.allocationId);
+  const inFlight =
+    context.outgoingCalls[requestId] !== undefined ||
+    context.outgoingCalls[`${requestId}:profile`] !== undefined ||
+    Object.values(context.stream.commands).some((command) => command.requestId === requestId);
+  if (inFlight) return context;
+  return requestCurrentLimit(
+    context,
+    {
+      type: 'CURRENT_LIMIT_REQUESTED',
+      at: reduction.at,
+      requestId,
+      amps: site.amps,
+      ttlMinutes: site.ttlMinutes,
+      rules: context.rules,
+      timeoutMs: 30_000,
+      streamCommands: site.streamCommands,
+      easeeCommands: streamPolicy,
+    },
+    reduction,
+  );
 }
 
 /** The stream's DynamicChargerCurrent: the allocation taking effect, or a reset the charger did on its own. */

@@ -84,7 +84,7 @@ export function ceilingOf(share: ChargerShare, at: number): number {
 
 /** A charger the site can steer now: heard recently and reachable. */
 export function steerable(share: ChargerShare, at: number): boolean {
-  return share.report?.online && share.reportedAt !== null && at - share.reportedAt < reportStaleMs;
+  return share.report?.online === true && share.reportedAt !== null && at - share.reportedAt < reportStaleMs;
 }
 
 /**

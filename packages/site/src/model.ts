@@ -40,6 +40,8 @@ export interface ChargerShare {
   readonly servedSince: number | null;
   /** A lowering sent and not yet confirmed, since when. */
   readonly loweringSince: number | null;
+  /** How many times the site told it it is on the site without hearing from it (the next waits twice as long). */
+  readonly joinsUnanswered: number;
 }
 
 export interface TemporaryLimit {
@@ -108,6 +110,13 @@ export const allocationTtlMinutes = 10;
 export const renewAfterMs = (allocationTtlMinutes * 60_000) / 2;
 /** An allocation a reachable charger has not applied after this long is sent again. */
 export const resendAfterMs = 15_000;
+/**
+ * A charger the site has not heard from is told again that it is on the site (its first allocation may have been
+ * published while nobody hosted its shard): after this, then twice as long each time, up to the renewal interval.
+ */
+export function joinResendAfterMs(joinsUnanswered: number): number {
+  return Math.min(renewAfterMs, resendAfterMs * 2 ** Math.max(0, joinsUnanswered - 1));
+}
 /** A lowering not confirmed by then is an over-limit risk: alerted and sent again. */
 export const loweringDeadlineMs = 30_000;
 /** A charger that has not reported for this long is not answering: it keeps what it may be drawing. */

@@ -2,6 +2,7 @@ import { allocate, type Claimant, type Constraint } from './allocate.ts';
 import {
   allocationTtlMinutes,
   type ChargerShare,
+  joinResendAfterMs,
   loweringDeadlineMs,
   renewAfterMs,
   reportStaleMs,
@@ -158,6 +159,7 @@ const emptyShare = (circuitId: string | null): ChargerShare => ({
   wantingSince: null,
   servedSince: null,
   loweringSince: null,
+  joinsUnanswered: 0,
 });
 
 /** What each charger falls back to without its cloud: a share of the tightest fuse that keeps every fuse safe. */
@@ -237,7 +239,13 @@ function rebalance(context: SiteContext, reduction: SiteReduction): SiteContext 
   const raises: [string, number][] = [];
   for (const [serial, share] of entries) {
     // A charger the site never heard of learns it is on the site from its first allocation, 0 until it reports.
-    if (share.report === null && share.allocationId === 0) send(serial, 0);
+    const joinDue =
+      share.report === null &&
+      (share.allocationId === 0 || at - (share.sentAt ?? 0) >= joinResendAfterMs(share.joinsUnanswered));
+    if (joinDue) {
+      send(serial, 0);
+      shares[serial] = { ...(shares[serial] as ChargerShare), joinsUnanswered: share.joinsUnanswered + 1 };
+    }
     if (!steerable(share, at)) continue;
     const target = targets.get(serial) ?? 0;
     // A charger's first allocation is at most what it may draw already (its maximum): never a raise.
@@ -331,16 +339,29 @@ function watchOverLimit(
 function withDeadlines(context: SiteContext, at: number): SiteContext {
   const deadlines: Record<string, number> = {};
   const earliest = (name: string, time: number | null) => {
-    if (time === null) return;
-    const due = Math.max(time, at + 1);
-    if (deadlines[name] === undefined || due < (deadlines[name] as number)) deadlines[name] = due;
+    // What is due now was dealt with by the rebalance that just ran; a deadline in the past would fire for ever.
+    if (time === null || time <= at) return;
+    if (deadlines[name] === undefined || time < (deadlines[name] as number)) deadlines[name] = time;
   };
   const waiting = Object.values(context.shares).some((share) => share.wantingSince !== null);
   for (const share of Object.values(context.shares)) {
-    if (share.sentAt !== null) earliest('renew', share.sentAt + renewAfterMs);
-    if (share.loweringSince !== null) earliest('lowering', share.loweringSince + loweringDeadlineMs);
+    const sentAt = share.sentAt;
+    if (sentAt !== null && share.report === null) {
+      earliest('join', sentAt + joinResendAfterMs(share.joinsUnanswered));
+    }
+    if (sentAt !== null && steerable(share, at)) {
+      earliest('renew', sentAt + renewAfterMs);
+      if ((share.report?.confirmedId ?? 0) < share.allocationId) earliest('resend', sentAt + resendAfterMs);
+      if (share.loweringSince !== null) {
+        earliest('lowering', Math.max(share.loweringSince, sentAt) + loweringDeadlineMs);
+      }
+    }
+    if (share.loweringSince !== null && !context.overLimitAlerted) {
+      earliest('alert', share.loweringSince + loweringDeadlineMs);
+    }
     if (share.reportedAt !== null) earliest('stale', share.reportedAt + reportStaleMs);
-    if (share.report?.confirmedAt != null) earliest('lapse', share.report.confirmedAt + ttlMs);
+    // Lapsed once past the TTL (strictly after).
+    if (share.report?.confirmedAt != null) earliest('lapse', share.report.confirmedAt + ttlMs + 1);
     if (waiting && share.servedSince !== null) earliest('rotate', share.servedSince + rotationMs);
   }
   const until = context.temporaryLimit?.until ?? null;
@@ -382,6 +403,7 @@ function reported(
     report: event.report,
     reportedAt: event.at,
     loweringSince: confirmed ? null : share.loweringSince,
+    joinsUnanswered: 0,
   };
   return { ...context, shares: { ...context.shares, [event.serial]: next } };
 }
@@ -418,8 +440,8 @@ export function reduceSite(context: SiteContext, event: SiteEvent): SiteReduced 
         // changed); the alert is raised by the over-limit watch.
         const shares = { ...context.shares };
         for (const [serial, share] of Object.entries(context.shares)) {
-          if (share.loweringSince === null || event.at - share.loweringSince < loweringDeadlineMs) continue;
-          if (!steerable(share, event.at) && share.report !== null) continue;
+          if (share.loweringSince === null || !steerable(share, event.at)) continue;
+          if (event.at - Math.max(share.loweringSince, share.sentAt ?? 0) < loweringDeadlineMs) continue;
           const allocationId = reduction.allocation(serial, share.allowedA, fallbackOf(context, event.at));
           shares[serial] = { ...share, allocationId, sentAt: event.at };
         }

@@ -109,6 +109,47 @@ describe('a site sharing its fuse', () => {
     expect(alerts()).toHaveLength(2);
   });
 
+  it('tells a charger it has not heard from that it is on the site again, less often each time', () => {
+    const site = new SiteDriver(definition());
+    // EH3's first allocation was lost (published while nobody hosted its shard): it never reports.
+    for (const serial of ['EH1', 'EH2']) {
+      while (site.charger(serial).applyOne(site.now)) {}
+      site.report(serial);
+    }
+    const joinsAt: number[] = [];
+    const seen = () => site.orders('EH3').length;
+    let count = seen();
+    const start = site.now;
+    for (let second = 0; second < 120; second++) {
+      site.advance(1_000);
+      if (seen() > count) joinsAt.push((site.now - start) / 1_000);
+      count = seen();
+    }
+    expect(joinsAt).toEqual([15, 45, 105]);
+    expect(site.orders('EH3').every((order) => order.data.amps === 0)).toBe(true);
+    while (site.charger('EH3').applyOne(site.now)) {}
+    site.report('EH3');
+    site.advance(60_000);
+    expect(seen()).toBe(count);
+  });
+
+  it('sends an allocation again to a charger that reports but has not applied it after 15 s', () => {
+    const site = new SiteDriver(definition());
+    withCars(site, 'EH1');
+    site.charger('EH2').wants = true;
+    site.report('EH2');
+    const raise = site.orders('EH2').length;
+    expect(site.allowed('EH2')).toBeGreaterThan(0);
+    // The raise's command was lost: EH2 reports on, without it.
+    site.charger('EH2').inbox.length = 0;
+    site.advance(14_000);
+    site.report('EH2');
+    expect(site.orders('EH2')).toHaveLength(raise);
+    site.advance(1_000);
+    expect(site.orders('EH2')).toHaveLength(raise + 1);
+    expect(site.orders('EH2').at(-1)?.data.amps).toBe(site.allowed('EH2'));
+  });
+
   it('tells a charger taken off the site that it is no longer on it', () => {
     const site = new SiteDriver(definition());
     site.send({ type: 'SITE_DEFINED', at: site.now, definition: definition({ chargers: ['EH1', 'EH2'] }) });
@@ -187,6 +228,13 @@ describe('the site invariant, under any order of reports, confirmations, resets 
               site.advance(step.ms);
               break;
           }
+          // A timer that fires is not armed again for the next millisecond: that would fire for ever.
+          const due = () => Object.entries(site.context.deadlines).filter(([, at]) => at <= site.now + 1);
+          const first = due().map(([name]) => name);
+          site.advance(1);
+          const again = due().map(([name]) => name);
+          site.advance(1);
+          expect(first.filter((name) => again.includes(name))).toEqual([]);
           // Raised by the site: it sent the charger more than before, and more than the charger says it may draw.
           const raised = Object.entries(site.context.shares).filter(
             ([id, share]) =>

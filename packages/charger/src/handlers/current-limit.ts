@@ -21,7 +21,6 @@ export const currentLimitProfileId = 900_001;
 const limitEndTimer = 'limit-end';
 /** A burst of plug-in and reboot signs applies the limit again once. */
 const reapplyQuietMs = 30_000;
-const siteReapplyQuietMs = 5_000;
 const realtimeKey = 'DynamicChargerCurrent';
 /** What an Easee offers when no dynamic limit holds (docs/reference/easee.md §6.2: it jumps to 32 A on plug-in). */
 const easeeDefaultA = 32;
@@ -56,11 +55,28 @@ function finished(
   });
   const next: DynamicCurrent = { ...limit, channel, appliedAt: applied ? reduction.at : limit.appliedAt };
   let updated: ChargerContext = { ...context, dynamicCurrent: applied || limit.appliedAt !== null ? next : null };
-  if (applied && isSiteLimit(limit)) updated = siteLimitApplied(updated, settledId, limit.amps, reduction.at);
+  if (applied && isSiteLimit(limit)) updated = siteApplied(updated, settledId, limit.amps, reduction);
   if (applied && channel === 'ocpp-key' && limit.until !== null) {
     updated = withDeadline(updated, limitEndTimer, limit.until);
   }
   return updated;
+}
+
+/**
+ * A site's allocation took effect; if Easee reset the current (a plug-in, a reboot) while its command was on the
+ * way, the command may have run before the reset, so the allocation goes again.
+ */
+function siteApplied(context: ChargerContext, requestId: string, amps: number, reduction: Reduction): ChargerContext {
+  const applied = siteLimitApplied(context, requestId, amps, reduction.at);
+  return applied.site?.resetAt == null ? applied : reapplyCurrentLimit(applied, 'reset-while-sent', reduction);
+}
+
+function reapplyInFlight(context: ChargerContext, limit: DynamicCurrent): boolean {
+  const prefix = `${limit.requestId}:again:`;
+  return (
+    Object.keys(context.outgoingCalls).some((requestId) => requestId.startsWith(prefix)) ||
+    Object.values(context.stream.commands).some((command) => command.requestId.startsWith(prefix))
+  );
 }
 
 function streamFresh(context: ChargerContext, at: number): boolean {
@@ -246,7 +262,7 @@ export function currentLimitCallSettled(
   if (call.origin === 'current-limit-reapply' && call.requestId.startsWith(`${limit.requestId}:again:`)) {
     // A re-application after a reset: only a site needs to hear that it took effect.
     return statusOf(outcome) === 'Accepted' && isSiteLimit(limit)
-      ? siteLimitApplied(context, call.requestId, limit.amps, reduction.at)
+      ? siteApplied(context, call.requestId, limit.amps, reduction)
       : context;
   }
   const ownCall = call.requestId === limit.requestId || call.requestId === `${limit.requestId}:profile`;
@@ -288,7 +304,7 @@ export function currentLimitStreamSettled(
   if (limit.requestId === requestId) return finished(context, limit, 'easee-stream', { status }, reduction);
   // A re-application after a reset: only a site needs to hear that it took effect.
   if (requestId.startsWith(`${limit.requestId}:again:`) && status === 'accepted' && isSiteLimit(limit)) {
-    return siteLimitApplied(context, requestId, limit.amps, reduction.at);
+    return siteApplied(context, requestId, limit.amps, reduction);
   }
   return context;
 }
@@ -306,9 +322,10 @@ export function reapplyCurrentLimit(original: ChargerContext, reason: string, re
   const context = siteReset(original, at);
   if (limit === null || limit.appliedAt === null) return context;
   if (limit.until !== null && limit.until - at < 60_000) return context;
-  // A site's allocation goes again after every reset but the same burst; an operator's not within 30 s of its last.
-  const quietMs = isSiteLimit(limit) ? siteReapplyQuietMs : reapplyQuietMs;
-  if (limit.reappliedAt !== null && at - limit.reappliedAt < quietMs) return context;
+  // A site's allocation goes again after every reset (one re-application on its way at a time: its answer sends
+  // another if a reset came after it was sent); an operator's not within 30 s of its last.
+  if (isSiteLimit(limit) && reapplyInFlight(context, limit)) return context;
+  if (!isSiteLimit(limit) && limit.reappliedAt !== null && at - limit.reappliedAt < reapplyQuietMs) return context;
   if (!isSiteLimit(limit) && at - limit.appliedAt < reapplyQuietMs) return context;
   const requestId = `${limit.requestId}:again:${at}`;
   reduction.emit('current-limit', {

@@ -10,8 +10,17 @@ import { easeeStream } from './scenarios/easee-stream.ts';
 import { fleetAtScale } from './scenarios/fleet-at-scale.ts';
 import { idleMemory } from './scenarios/idle-memory.ts';
 import { listing } from './scenarios/listing.ts';
+import { siteAllocation } from './scenarios/site-allocation.ts';
 
-const scenarios: readonly Scenario[] = [idleMemory, callThroughput, callLatency, fleetAtScale, easeeStream, listing];
+const scenarios: readonly Scenario[] = [
+  idleMemory,
+  callThroughput,
+  callLatency,
+  fleetAtScale,
+  easeeStream,
+  listing,
+  siteAllocation,
+];
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
 

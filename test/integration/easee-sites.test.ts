@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '@fleetwire/devcluster';
 import { Car, EaseeChargePoint, FakeEaseeCloud, SeededRandom, WallClock } from '@fleetwire/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../harness/api-client.ts';
 import { FleetwireProcess } from '../harness/fleetwire-process.ts';
 import { freshVhost } from '../harness/rabbit.ts';
+import { SseClient } from '../harness/sse.ts';
 
 // Site load management as an operator uses it: `pnpm start` with the Easee stream, a site defined over the API,
 // simulated Easee charge points with cars that arrive, tap a card and leave, and what they offer sampled all along.
@@ -20,6 +22,7 @@ describe('a site sharing its fuse, end to end', () => {
   const chargePoints = new Map<string, EaseeChargePoint>();
   const samples: { at: number; total: number; circuit: number; offered: Record<string, number> }[] = [];
   let sampling: NodeJS.Timeout | undefined;
+  let metricsPort = 0;
 
   const direct = ['EHSITE01', 'EHSITE02'];
   const onCircuit = ['EHSITE03', 'EHSITE04', 'EHSITE05'];
@@ -28,6 +31,7 @@ describe('a site sharing its fuse, end to end', () => {
 
   beforeAll(async () => {
     const amqpUrl = await freshVhost('sites');
+    metricsPort = await freePort();
     cloud = await new FakeEaseeCloud(amqpUrl, '6161').start();
     fleetwire = await new FleetwireProcess({
       env: {
@@ -36,6 +40,7 @@ describe('a site sharing its fuse, end to end', () => {
         EASEE_EXCHANGE: operator.exchange,
         EASEE_ORIGIN_APPLICATION: operator.originApplication,
         EASEE_COMMAND_TIMEOUT_S: '5',
+        METRICS_PORT: String(metricsPort),
       },
     }).start();
     api = new ApiClient(fleetwire.apiUrl, fleetwire.token);
@@ -133,4 +138,27 @@ describe('a site sharing its fuse, end to end', () => {
       samples.filter((sample) => sample.at > limitedAt && sample.at < leftAt - 2_000).every((s) => s.total <= 40),
     ).toBe(true);
   }, 120_000);
+
+  it('records its rebalances as events and counts them, with its sites and queue, in the metrics', async () => {
+    const stream = await new SseClient().open(
+      `${fleetwire.apiUrl}/api/events?type=site-allocation&serial=GARAGE1&from=0`,
+      fleetwire.token,
+    );
+    expect(stream.status).toBe(200);
+    await expect.poll(() => stream.events.length).toBeGreaterThan(2);
+    await stream.close();
+    const changes = stream.events.map((event) => JSON.parse(event.data).data);
+    expect(changes.length).toBeGreaterThan(2);
+    expect(changes.every((change: any) => change.siteId === 'GARAGE1' && typeof change.limitA === 'number')).toBe(true);
+    expect(changes.some((change: any) => change.limitA === 30)).toBe(true);
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics)?.[1]);
+    expect(value('fleetwire_sites')).toBe(1);
+    expect(value('fleetwire_site_chargers_queued')).toBe(0);
+    expect(value('fleetwire_site_allocation_changes_total')).toBeGreaterThanOrEqual(changes.length);
+    expect(value('fleetwire_site_allocations_sent_total')).toBeGreaterThan(
+      value('fleetwire_site_allocation_changes_total'),
+    );
+    expect(value('fleetwire_site_over_limit_risks_total')).toBe(0);
+  });
 });

@@ -84,6 +84,7 @@ export class ActorHost {
       actors: () => this.runtime.entries.size,
       shards: () => this.shards.size,
       fleet: () => this.census(),
+      sites: () => this.sites.census(),
     });
     this.runtime = new ChargerRuntime({
       metrics: this.metrics,

@@ -11,7 +11,7 @@ import {
 import { shardOf } from '@fleetwire/sharding';
 import type { SiteDefinition } from '@fleetwire/site';
 import type { Stores } from '@fleetwire/store';
-import type { FleetwireMetrics, Logger } from '@fleetwire/telemetry';
+import type { FleetwireMetrics, Logger, SiteCensus } from '@fleetwire/telemetry';
 import type { OwnedShard } from './charger-runtime.ts';
 import { type SiteEntry, SiteRuntime, siteSnapshotKey, siteView } from './site-runtime.ts';
 
@@ -56,6 +56,17 @@ export class SiteHost {
 
   get siteCount(): number {
     return this.runtime.entries.size;
+  }
+
+  /** The worker's sites added up, for the metrics (when scraped). */
+  census(): SiteCensus {
+    let queued = 0;
+    for (const entry of this.runtime.entries.values()) {
+      for (const share of Object.values(entry.committed?.context.shares ?? {})) {
+        if (share.wantingSince !== null) queued += 1;
+      }
+    }
+    return { sites: this.runtime.entries.size, queued };
   }
 
   async acquire(owned: OwnedShard): Promise<void> {

@@ -136,12 +136,18 @@ export class SiteRuntime {
     const events: FleetEvent[] = [];
     for (const item of items) {
       if (item.type === 'allocation') {
+        this.options.metrics.siteAllocationsSent.inc();
         const allocation: SiteAllocation = { ...item.data, token: entry.owned.leaseToken };
         this.options.bus.publish(
           subjects.siteAllocation(shardOf(item.serial, this.options.shardCount), item.serial),
           allocation,
         );
-      } else events.push(item as FleetEvent);
+      } else {
+        if (item.type === 'site-allocation') this.options.metrics.siteAllocationChanges.inc();
+        if (item.type === 'alert' && item.data.kind === 'site-over-limit-risk')
+          this.options.metrics.siteOverLimitRisks.inc();
+        events.push(item as FleetEvent);
+      }
     }
     if (events.length > 0) {
       void this.options.stores.events

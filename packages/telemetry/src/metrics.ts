@@ -9,6 +9,12 @@ export interface FleetCensus {
   readonly activeTransactions: number;
 }
 
+/** What a worker's site models add up to, counted when scraped. */
+export interface SiteCensus {
+  readonly sites: number;
+  readonly queued: number;
+}
+
 /** Seconds, for round trips that are usually milliseconds and sometimes seconds. */
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 /** Seconds, for lags that are usually under a second and sometimes minutes. */
@@ -46,6 +52,13 @@ export class FleetwireMetrics {
   readonly energyDelivered: Counter;
   readonly transactionsStopped: Counter;
 
+  // Sites: load management, as the worker's site actors see it.
+  readonly siteAllocationsSent: Counter;
+  readonly siteAllocationChanges: Counter;
+  readonly siteOverLimitRisks: Counter;
+  readonly sites: Gauge;
+  readonly siteChargersQueued: Gauge;
+
   // Ingest: the operator queue.
   readonly operatorMessages: Counter<'result'>;
   readonly operatorQueueLagSeconds: Histogram;
@@ -59,6 +72,8 @@ export class FleetwireMetrics {
     amqp?: () => boolean;
     /** The worker's chargers: how many per status of connector 1, connected, and transactions open. */
     fleet?: () => FleetCensus;
+    /** The worker's sites: how many, and how many of their chargers wait in a queue for current. */
+    sites?: () => SiteCensus;
   } = {};
 
   constructor(role: Role = 'all', options: { defaultMetrics?: boolean } = {}) {
@@ -197,6 +212,37 @@ export class FleetwireMetrics {
       name: 'fleetwire_transactions_stopped_total',
       help: 'Transactions this worker saw stop',
       registers,
+    });
+    this.siteAllocationsSent = new Counter({
+      name: 'fleetwire_site_allocations_sent_total',
+      help: 'Allocations the sites of this worker sent to their chargers (changes, renewals and re-sends)',
+      registers,
+    });
+    this.siteAllocationChanges = new Counter({
+      name: 'fleetwire_site_allocation_changes_total',
+      help: "Rebalances of this worker's sites that changed what at least one charger may draw",
+      registers,
+    });
+    this.siteOverLimitRisks = new Counter({
+      name: 'fleetwire_site_over_limit_risks_total',
+      help: 'Site over-limit-risk alerts: a lowering a fuse needs not confirmed within its deadline',
+      registers,
+    });
+    this.sites = new Gauge({
+      name: 'fleetwire_sites',
+      help: 'Sites hosted by this worker',
+      registers,
+      collect() {
+        this.set(sources.sites?.().sites ?? 0);
+      },
+    });
+    this.siteChargersQueued = new Gauge({
+      name: 'fleetwire_site_chargers_queued',
+      help: "Chargers of this worker's sites whose car waits in the queue for current (given 0)",
+      registers,
+      collect() {
+        this.set(sources.sites?.().queued ?? 0);
+      },
     });
     this.operatorMessages = new Counter({
       name: 'fleetwire_easee_operator_messages_total',

@@ -444,6 +444,23 @@ describe('the operator API, endpoint by endpoint', () => {
     });
   });
 
+  describe('the fleet and the session', () => {
+    it("counts the fleet and tells a token's name and scopes", async () => {
+      const before = (await read.get('/api/fleet')).body;
+      const { client } = await chargerWith('EHFLEET01');
+      await client.call('StatusNotification', { connectorId: 1, status: 'Faulted', errorCode: 'GroundFailure' });
+      await expect
+        .poll(async () => (await read.get('/api/fleet')).body.byStatus.Faulted ?? 0)
+        .toBe((before.byStatus.Faulted ?? 0) + 1);
+      const after = (await read.get('/api/fleet')).body;
+      expect(after.registered).toBe(before.registered + 1);
+      expect(after.connected).toBe(before.connected + 1);
+      expect((await read.get('/api/session')).body).toEqual({ name: 'dashboard', scopes: ['read'] });
+      expect((await admin.get('/api/session')).body).toEqual({ name: 'bootstrap', scopes: ['admin'] });
+      expect((await anonymous.get('/api/fleet')).status).toBe(401);
+    });
+  });
+
   describe('sites', () => {
     it('defines, lists, shows with the live allocation, limits and removes a site', async () => {
       await chargerWith('EHSITEAPI1');

@@ -94,6 +94,15 @@ describe.each(backends)('charger search on the %s stores', (name, open) => {
     ]);
   });
 
+  it('counts the fleet by connection, OCPP status and op mode', async () => {
+    expect(await stores.chargers.census()).toEqual({
+      registered: 6,
+      connected: 3,
+      byStatus: { Finishing: 1, Charging: 2, Available: 1, Faulted: 1 },
+      byOpMode: { 1: 1, 3: 3, 7: 1 },
+    });
+  });
+
   it('pages with a cursor: every match once, in order, and no cursor after the last page', async () => {
     const pages = await everyPage(stores, {}, 2);
     expect(pages.map((page) => page.length)).toEqual([2, 2, 2]);

@@ -6,11 +6,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { registerAudit } from './audit.ts';
 import { registerAuthentication } from './auth.ts';
 import type { ApiOptions } from './context.ts';
+import { registerDashboard } from './dashboard.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { chargerRoutes } from './routes/chargers.ts';
 import { commandRoutes } from './routes/commands.ts';
 import { easeeCommandRoutes } from './routes/easee-commands.ts';
 import { eventRoutes } from './routes/events.ts';
+import { fleetRoutes } from './routes/fleet.ts';
 import { healthRoutes } from './routes/health.ts';
 import { idTagRoutes } from './routes/id-tags.ts';
 import { siteRoutes } from './routes/sites.ts';
@@ -104,6 +106,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   registerAudit(app, options);
   healthRoutes(app, options);
   chargerRoutes(app, options);
+  fleetRoutes(app, options);
   idTagRoutes(app, options);
   siteRoutes(app, options);
   commandRoutes(app, options);
@@ -114,6 +117,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   tokenRoutes(app, options);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerDashboard(app, options.dashboardDir);
   await app.ready();
   return app;
 }

@@ -4,6 +4,7 @@ import { firstKeyAfter, type Keyspace, type KeyspaceOp } from './keyspace.ts';
 import {
   type ApiTokenRecord,
   type ApiTokenStore,
+  type ChargerCensus,
   type ChargerFilter,
   type ChargerRegistry,
   type IdTagStore,
@@ -73,6 +74,19 @@ export class KeyspaceChargerRegistry implements ChargerRegistry {
       });
     }
     return { items };
+  }
+
+  async census(): Promise<ChargerCensus> {
+    const byStatus: Record<string, number> = {};
+    const byOpMode: Record<string, number> = {};
+    let connected = 0;
+    for (const serial of this.keyspace.sortedKeys('charger')) {
+      const live = this.keyspace.get<LiveState>('live', serial);
+      if (live?.connected === true) connected += 1;
+      if (live?.ocppStatus !== undefined) byStatus[live.ocppStatus] = (byStatus[live.ocppStatus] ?? 0) + 1;
+      if (live?.opMode !== undefined) byOpMode[live.opMode] = (byOpMode[live.opMode] ?? 0) + 1;
+    }
+    return { registered: this.keyspace.sortedKeys('charger').length, connected, byStatus, byOpMode };
   }
 
   async updateLive(changes: ReadonlyMap<string, LiveState>): Promise<void> {

@@ -53,6 +53,15 @@ export interface ChargerRegistry {
   updateLive(changes: ReadonlyMap<string, LiveState>): Promise<void>;
   /** Serials registered in `shard`, for a worker that takes the shard over. */
   serialsInShard(shard: number): Promise<readonly string[]>;
+  /** The fleet counted: registered, connected over OCPP, by OCPP status of connector 1 and by Easee op mode. */
+  census(): Promise<ChargerCensus>;
+}
+
+export interface ChargerCensus {
+  readonly registered: number;
+  readonly connected: number;
+  readonly byStatus: Readonly<Record<string, number>>;
+  readonly byOpMode: Readonly<Record<string, number>>;
 }
 
 export interface IdTagStore {

@@ -5,6 +5,7 @@ import { chargersOfSite, idTagKey } from '../keyspace-stores.ts';
 import type {
   ApiTokenRecord,
   ApiTokenStore,
+  ChargerCensus,
   ChargerFilter,
   ChargerRegistry,
   EventLog,
@@ -42,6 +43,20 @@ async function indexPage(
   const kept = members.slice(0, page.limit);
   return { members: kept, next: kept.at(-1) as string };
 }
+
+// OCPP 1.6 ChargePointStatus, and Easee's ChargerOpMode values (observation 109): what the indexes are kept by.
+const chargePointStatuses = [
+  'Available',
+  'Preparing',
+  'Charging',
+  'SuspendedEVSE',
+  'SuspendedEV',
+  'Finishing',
+  'Reserved',
+  'Unavailable',
+  'Faulted',
+] as const;
+const easeeOpModes = [0, 1, 2, 3, 4, 5, 6, 7, 8] as const;
 
 class RedisChargerRegistry implements ChargerRegistry {
   private readonly redis: Redis;
@@ -100,6 +115,31 @@ class RedisChargerRegistry implements ChargerRegistry {
       pipeline.fwLiveUpdate(redisKeys.live(serial), redisKeys.connectedIndex, serial, ...fields);
     }
     for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+  }
+
+  /** Counted from the indexes' cardinalities: a constant number of commands, whatever the fleet's size. */
+  async census(): Promise<ChargerCensus> {
+    const pipeline = this.redis.pipeline();
+    pipeline.zcard(redisKeys.chargerIndex);
+    pipeline.zcard(redisKeys.connectedIndex);
+    for (const status of chargePointStatuses) pipeline.zcard(redisKeys.ocppStatusIndex(status));
+    for (const opMode of easeeOpModes) pipeline.zcard(redisKeys.opModeIndex(opMode));
+    const counts = ((await pipeline.exec()) ?? []).map(([error, count]) => {
+      if (error) throw error;
+      return Number(count);
+    });
+    const [registered = 0, connected = 0] = counts;
+    const byStatus: Record<string, number> = {};
+    chargePointStatuses.forEach((status, i) => {
+      const count = counts[2 + i] ?? 0;
+      if (count > 0) byStatus[status] = count;
+    });
+    const byOpMode: Record<string, number> = {};
+    easeeOpModes.forEach((opMode, i) => {
+      const count = counts[2 + chargePointStatuses.length + i] ?? 0;
+      if (count > 0) byOpMode[opMode] = count;
+    });
+    return { registered, connected, byStatus, byOpMode };
   }
 
   /**

@@ -30,4 +30,6 @@ export interface ApiOptions {
   readonly readiness: () => Readiness;
   /** Requests a minute one token may make (API_RATE_LIMIT_PER_MINUTE); beyond, 429 with Retry-After. */
   readonly rateLimitPerMinute?: number;
+  /** The dashboard's built files, served at `/` (packages/dashboard); absent: `/` says it is not built. */
+  readonly dashboardDir?: string;
 }

@@ -6,6 +6,7 @@ import { buildApi } from '@fleetwire/api';
 import type { TokenSet } from '@fleetwire/auth';
 import type { Bus } from '@fleetwire/bus';
 import type { Config } from '@fleetwire/config';
+import { dashboardDir } from '@fleetwire/dashboard';
 import { OcppGateway } from '@fleetwire/gateway';
 import type { Stores } from '@fleetwire/store';
 import type { FleetwireMetrics, Logger, Readiness } from '@fleetwire/telemetry';
@@ -84,6 +85,7 @@ export async function startEdge(deps: EdgeDependencies): Promise<RunningEdge> {
     logger: logger.child({ component: 'api' }),
     readiness,
     rateLimitPerMinute: config.apiRateLimitPerMinute,
+    dashboardDir,
   });
   const server = await ocppServer(config);
   server.headersTimeout = 10_000;

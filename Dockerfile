@@ -1,9 +1,22 @@
 # syntax=docker/dockerfile:1.7
 # One image for every role; FLEETWIRE_ROLE (all, edge, worker, ingest) picks it. Node 24 runs the TypeScript
-# sources directly (type stripping), so there is no build step: the image holds production dependencies only.
+# sources directly (type stripping); the one build is the dashboard's bundle, made in a stage of its own so that
+# the image holds production dependencies only.
 
 # Pinned by digest, so that a rebuild of the same commit gets the same base; update the tag and the digest together.
 ARG NODE_IMAGE=node:24.18.0-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d
+
+FROM ${NODE_IMAGE} AS dashboard
+ENV PNPM_HOME=/pnpm CI=true
+RUN corepack enable
+WORKDIR /app
+COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./
+COPY packages ./packages
+COPY services ./services
+COPY test/package.json ./test/package.json
+COPY bench/package.json ./bench/package.json
+RUN --mount=type=cache,id=pnpm,target=/pnpm/store \
+    pnpm install --frozen-lockfile --filter "@fleetwire/dashboard" && pnpm --filter @fleetwire/dashboard build
 
 FROM ${NODE_IMAGE} AS dependencies
 ENV PNPM_HOME=/pnpm CI=true
@@ -21,7 +34,8 @@ RUN --mount=type=cache,id=pnpm,target=/pnpm/store \
     pnpm install --offline --prod --frozen-lockfile --filter "@fleetwire/fleetwire..."
 # The image runs services/ and the packages they import: tests, the simulator and its scenarios, the dev cluster
 # and the manifests copied only for the lockfile stay out.
-RUN rm -rf test bench packages/simulator packages/devcluster packages/*/test services/*/test
+RUN rm -rf test bench packages/simulator packages/devcluster packages/*/test services/*/test packages/dashboard/web
+COPY --from=dashboard /app/packages/dashboard/dist ./packages/dashboard/dist
 
 FROM ${NODE_IMAGE} AS runtime
 ARG VERSION=0.1.0

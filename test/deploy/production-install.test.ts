@@ -62,6 +62,7 @@ describe('the production image layout', () => {
       [],
     );
     expect(left.filter((path) => /^packages\/(simulator|devcluster)/.test(path))).toEqual([]);
+    expect(left.filter((path) => path.startsWith('packages/dashboard/web'))).toEqual([]);
     const installed = await readdir(join(dir, 'node_modules', '.pnpm'));
     for (const devOnly of ['vitest@', 'typescript@', '@biomejs+biome@', 'kubernetes-models@', 'turbo@']) {
       expect(
@@ -107,6 +108,14 @@ describe('the production image layout', () => {
         headers: { authorization: 'Bearer fw_image_layout_test_token' },
       });
       expect(answer.status).toBe(200);
+      // The dashboard's bundle (built in the image's dashboard stage; here by pnpm test) is served without Vite.
+      const page = await fetch(`http://127.0.0.1:${api}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('cache-control')).toBe('no-cache');
+      const script = /src="(\/assets\/[^"]+\.js)"/.exec(await page.text())?.[1];
+      const asset = await fetch(`http://127.0.0.1:${api}${script}`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('cache-control')).toContain('immutable');
     } finally {
       child.kill('SIGTERM');
       const [code] = (await once(child, 'exit')) as [number | null];

@@ -6,6 +6,7 @@ import { type BenchRun, chartFiles, machine, markdownReport } from './report.ts'
 import type { Scenario, ScenarioReport } from './scenario.ts';
 import { callLatency } from './scenarios/call-latency.ts';
 import { callThroughput } from './scenarios/call-throughput.ts';
+import { dashboard } from './scenarios/dashboard.ts';
 import { easeeStream } from './scenarios/easee-stream.ts';
 import { fleetAtScale } from './scenarios/fleet-at-scale.ts';
 import { idleMemory } from './scenarios/idle-memory.ts';
@@ -20,6 +21,7 @@ const scenarios: readonly Scenario[] = [
   easeeStream,
   listing,
   siteAllocation,
+  dashboard,
 ];
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');

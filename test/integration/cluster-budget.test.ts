@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { shardOf } from '@fleetwire/contracts';
 import { LocalCluster } from '@fleetwire/devcluster';
-import { shardOf } from '@fleetwire/sharding';
 import type { RPCClient } from 'ocpp-rpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../harness/api-client.ts';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { shardOf } from '@fleetwire/contracts';
 import { LocalCluster, RabbitMqServer } from '@fleetwire/devcluster';
-import { shardOf } from '@fleetwire/sharding';
 import {
   type EaseeChargePoint,
   FakeEaseeCloud,

@@ -1,8 +1,7 @@
 import { ActorHost } from '@fleetwire/actor-host';
 import { InProcessBus } from '@fleetwire/bus';
 import type { ChargerCallRequest, EdgeCallOutcome, EdgeCallRequest, SiteRecord } from '@fleetwire/contracts';
-import { subjects } from '@fleetwire/contracts';
-import { shardOf } from '@fleetwire/sharding';
+import { shardOf, subjects } from '@fleetwire/contracts';
 import { type ChargerReport, initialSiteContext, reduceSite, type SiteContext, type SiteEvent } from '@fleetwire/site';
 import { memoryStores } from '@fleetwire/store';
 import { createLogger } from '@fleetwire/telemetry';

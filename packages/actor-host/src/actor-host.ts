@@ -13,10 +13,10 @@ import {
   type SiteAllocation,
   type StreamDelivery,
   serialOfShardSubject,
+  shardOf,
   subjects,
 } from '@fleetwire/contracts';
 import { ObservationId } from '@fleetwire/easee';
-import { shardOf } from '@fleetwire/sharding';
 import type { Stores } from '@fleetwire/store';
 import { type FleetCensus, FleetwireMetrics, type Logger } from '@fleetwire/telemetry';
 import { idTagInfoFor } from './authorization.ts';

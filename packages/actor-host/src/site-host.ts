@@ -6,9 +6,9 @@ import {
   type SiteRecord,
   type SiteReportItem,
   serialOfShardSubject,
+  shardOf,
   subjects,
 } from '@fleetwire/contracts';
-import { shardOf } from '@fleetwire/sharding';
 import type { SiteDefinition } from '@fleetwire/site';
 import type { Stores } from '@fleetwire/store';
 import type { FleetwireMetrics, Logger, SiteCensus } from '@fleetwire/telemetry';

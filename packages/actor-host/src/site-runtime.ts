@@ -1,6 +1,5 @@
 import type { Bus } from '@fleetwire/bus';
-import { type FleetEvent, type SiteAllocation, subjects } from '@fleetwire/contracts';
-import { shardOf } from '@fleetwire/sharding';
+import { type FleetEvent, type SiteAllocation, shardOf, subjects } from '@fleetwire/contracts';
 import {
   ceilingOf,
   effectiveLimitA,

@@ -1,7 +1,6 @@
 import { InProcessBus, RemoteError } from '@fleetwire/bus';
 import type { CallOutcome, ChargerCallRequest } from '@fleetwire/contracts';
-import { subjects } from '@fleetwire/contracts';
-import { shardOf } from '@fleetwire/sharding';
+import { shardOf, subjects } from '@fleetwire/contracts';
 import { memoryStores, type Stores } from '@fleetwire/store';
 import { createLogger } from '@fleetwire/telemetry';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,7 +1,6 @@
 import { InProcessBus, NoRespondersError, RemoteError, RequestTimeoutError } from '@fleetwire/bus';
 import type { ChargerCallRequest, FleetEvent } from '@fleetwire/contracts';
-import { subjects } from '@fleetwire/contracts';
-import { shardOf } from '@fleetwire/sharding';
+import { shardOf, subjects } from '@fleetwire/contracts';
 import { memoryStores, type SnapshotStore, type SnapshotWrite, type Stores } from '@fleetwire/store';
 import { createLogger } from '@fleetwire/telemetry';
 import fc from 'fast-check';

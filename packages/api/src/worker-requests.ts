@@ -1,10 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Bus, NoRespondersError, RemoteError, RequestTimeoutError } from '@fleetwire/bus';
-import { type ApiReply, type ApiRequest, type SiteApiRequest, subjects } from '@fleetwire/contracts';
-import { shardOf } from '@fleetwire/sharding';
+import { type ApiReply, type ApiRequest, type SiteApiRequest, shardOf, subjects } from '@fleetwire/contracts';
 import type { FastifyReply } from 'fastify';
 import { withIsoTimes } from './views.ts';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Asks the worker owning the charger's shard. While a shard changes hands nobody may answer for a moment, so that

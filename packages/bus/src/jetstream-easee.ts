@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   CommandSink,
   CommandSource,
@@ -24,7 +25,6 @@ import { AckFloor } from './ack-floor.ts';
 
 const encoder = new TextEncoder();
 const encode = (value: unknown) => encoder.encode(JSON.stringify(value));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The ingest side: stream messages onto FW_EASEE (deduplicated by their identity), the unusable onto FW_PARKED. */
 export class JetStreamEaseePort implements EaseeIngestPort {

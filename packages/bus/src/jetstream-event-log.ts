@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FleetEvent } from '@fleetwire/contracts';
 import { subjects } from '@fleetwire/contracts';
 import { type EventFilter, type EventLog, matchesEvent, type StoredEvent } from '@fleetwire/store';
@@ -5,7 +6,6 @@ import { type ConsumerMessages, DeliverPolicy, type JetStreamClient, jetstream }
 import type { NatsConnection } from '@nats-io/transport-node';
 
 const encoder = new TextEncoder();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The subject filter nats-server can apply itself (one type and/or one serial); any other filter is applied here on

@@ -1,3 +1,4 @@
+import type { CommandRuleSettings } from '@fleetwire/contracts';
 import {
   type ChargingProfile,
   capOverride,
@@ -20,10 +21,7 @@ export type RuleName =
   | 'easee-configuration-value';
 
 /** Per charger: whether the Easee rules apply (off for a non-Easee charger), and Easee's best-effort TxProfile. */
-export interface RuleSettings {
-  readonly easee: boolean;
-  readonly txProfile: boolean;
-}
+export type RuleSettings = CommandRuleSettings;
 
 export interface ChargerFacts {
   readonly installedProfiles: readonly InstalledProfile[];

@@ -1,4 +1,5 @@
 export * from './domain.ts';
 export * from './messages.ts';
 export * from './serial.ts';
+export * from './shard.ts';
 export * from './subjects.ts';

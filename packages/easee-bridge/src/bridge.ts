@@ -1,8 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EaseeStreamConfig } from '@fleetwire/config';
 import type { CommandSource, EaseeIngestPort, OutboundCommand } from '@fleetwire/contracts';
-import { isValidSerial } from '@fleetwire/contracts';
+import { isValidSerial, shardOf } from '@fleetwire/contracts';
 import { parseOperatorMessage } from '@fleetwire/easee';
-import { shardOf } from '@fleetwire/sharding';
 import { FleetwireMetrics, type Logger } from '@fleetwire/telemetry';
 import {
   type Channel,
@@ -31,7 +31,6 @@ export interface BridgeCounts {
 }
 
 const maxParkedBody = 64 * 1024;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Between Easee's operator stream (RabbitMQ) and the fleet: each message of the operator queue is parsed, sent on

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { hashPassword, parseBasicAuth, VerifiedCredentials } from '@fleetwire/auth';
 import type { Bus, Subscription } from '@fleetwire/bus';
 import {
@@ -11,9 +12,9 @@ import {
   type EvictNotice,
   isValidSerial,
   ruleSettingsOf,
+  shardOf,
   subjects,
 } from '@fleetwire/contracts';
-import { shardOf } from '@fleetwire/sharding';
 import type { ChargerRegistry } from '@fleetwire/store';
 import { FleetwireMetrics, type Logger } from '@fleetwire/telemetry';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -43,7 +44,6 @@ type Admission =
   | { readonly ok: true; readonly authenticated: boolean; readonly rules?: CommandRuleSettings }
   | { readonly ok: false; readonly status: number; readonly reason: string; readonly headers?: Record<string, string> };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const closeCodeReplaced = 4000;
 
 const movedMemoryMs = 60_000;

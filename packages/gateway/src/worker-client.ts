@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Bus, NoRespondersError, RemoteError, RequestTimeoutError } from '@fleetwire/bus';
 import type { CallOutcome, ChargerCallRequest, ChargerSessionEvent } from '@fleetwire/contracts';
 import { subjects } from '@fleetwire/contracts';
@@ -7,8 +8,6 @@ function isRetriable(error: unknown): boolean {
   if (error instanceof NoRespondersError || error instanceof RequestTimeoutError) return true;
   return error instanceof RemoteError && /^(not-owner|busy):/.test(error.message);
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Sends to the worker owning a charger's shard, retrying across a hand-over (the worker answers a redelivered

@@ -1,3 +1,2 @@
 export { type CoordinatorOptions, ShardCoordinator, type ShardHost } from './coordinator.ts';
 export { ownerOf, shardsOf } from './rendezvous.ts';
-export * from './shard.ts';

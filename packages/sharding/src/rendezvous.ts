@@ -1,4 +1,4 @@
-import { fnv1a32 } from './shard.ts';
+import { fnv1a32 } from '@fleetwire/contracts';
 
 // murmur3's finaliser: spreads the bits of fnv1a32, which on its own correlates for similar inputs.
 function mix(hash: number): number {

@@ -1,5 +1,6 @@
+import { fnv1a32, shardOf } from '@fleetwire/contracts';
 import { describe, expect, it } from 'vitest';
-import { fnv1a32, ownerOf, shardOf, shardsOf } from '../src/index.ts';
+import { ownerOf, shardsOf } from '../src/index.ts';
 
 describe('fnv1a32', () => {
   it('matches the published FNV-1a 32-bit test vectors', () => {

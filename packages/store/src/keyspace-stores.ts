@@ -1,5 +1,5 @@
 import type { ChargerRegistration, IdTagRecord, SiteRecord, TransactionRecord } from '@fleetwire/contracts';
-import { shardOf } from '@fleetwire/sharding';
+import { shardOf } from '@fleetwire/contracts';
 import { firstKeyAfter, type Keyspace, type KeyspaceOp } from './keyspace.ts';
 import {
   type ApiTokenRecord,

@@ -1,3 +1,3 @@
 export * from './logger.ts';
-export { type FleetCensus, FleetwireMetrics, type Role, type SiteCensus } from './metrics.ts';
+export { type FleetCensus, FleetwireMetrics, type SiteCensus } from './metrics.ts';
 export { type OpsServerOptions, type Readiness, startOpsServer } from './ops-server.ts';

@@ -1,6 +1,5 @@
+import type { Role } from '@fleetwire/config';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-
-export type Role = 'all' | 'edge' | 'worker' | 'ingest';
 
 /** What a worker's charger models add up to, counted when scraped (not on the hot path). */
 export interface FleetCensus {

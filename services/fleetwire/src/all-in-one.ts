@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { InProcessBus, LocalCommandQueue, LocalEaseeStream } from '@fleetwire/bus';
 import type { Config } from '@fleetwire/config';
-import { EaseeBridge } from '@fleetwire/easee-bridge';
 import { startEdge } from '@fleetwire/edge';
+import { easeeBridge } from '@fleetwire/ingest';
 import { fileStores } from '@fleetwire/store';
 import type { FleetwireMetrics, Logger, Readiness } from '@fleetwire/telemetry';
 import { startSoleWorker } from '@fleetwire/worker';
@@ -30,15 +30,7 @@ export async function startAllInOne(
   const bridge =
     config.easee === undefined || stream === undefined || commands === undefined
       ? undefined
-      : new EaseeBridge({
-          stream: config.easee,
-          port: stream,
-          commands,
-          shardCount: config.shards,
-          logger: logger.child({ component: 'easee-bridge' }),
-          prefetch: config.easeePrefetch,
-          ...(metrics === undefined ? {} : { metrics }),
-        });
+      : easeeBridge(config, { port: stream, commands }, logger, metrics);
   await bridge?.start();
   const { tokens, generated } = await resolveApiTokens(config.apiTokens, config.dataDir);
   const edge = await startEdge({
@@ -54,6 +46,7 @@ export async function startAllInOne(
   const lines = [
     `Fleetwire is running (all roles in one process, data in ${config.dataDir})`,
     `  OCPP 1.6J  ws://${host}:${edge.ocppPort}/ocpp/{serial}`,
+    `  Dashboard  http://${host}:${edge.apiPort}/`,
     `  API        http://${host}:${edge.apiPort}/api  (OpenAPI: /api/openapi.json)`,
   ];
   if (config.easee !== undefined)

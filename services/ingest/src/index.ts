@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { ensureStream, JetStreamCommandSource, JetStreamEaseePort, NatsBus } from '@fleetwire/bus';
 import type { Config, EaseeStreamConfig } from '@fleetwire/config';
-import { EaseeBridge } from '@fleetwire/easee-bridge';
+import { EaseeBridge, type EaseeBridgeOptions } from '@fleetwire/easee-bridge';
 import { announceWait, type FleetwireMetrics, type Logger, type Readiness } from '@fleetwire/telemetry';
 import { jetstreamManager } from '@nats-io/jetstream';
 
@@ -17,6 +17,23 @@ export interface RunningIngest {
  * An ingest of a cluster: the operator queue into FW_EASEE (acked to RabbitMQ after JetStream's ack), commands
  * from FW_EASEE_CMD to the operator exchange (acked after the publisher confirm). Replicas may share the queue.
  */
+/** The ingest's bridge from the configuration, on the cluster's JetStream or the all-in-one's local stream. */
+export function easeeBridge(
+  config: Config,
+  ends: Pick<EaseeBridgeOptions, 'port' | 'commands'>,
+  logger: Logger,
+  metrics?: FleetwireMetrics,
+): EaseeBridge {
+  return new EaseeBridge({
+    stream: config.easee as EaseeStreamConfig,
+    ...ends,
+    shardCount: config.shards,
+    logger: logger.child({ component: 'easee-bridge' }),
+    prefetch: config.easeePrefetch,
+    ...(metrics === undefined ? {} : { metrics }),
+  });
+}
+
 export async function startClusterIngest(
   config: Config,
   logger: Logger,
@@ -34,15 +51,12 @@ export async function startClusterIngest(
   );
   const manager = await jetstreamManager(bus.connection);
   for (const stream of ['FW_EASEE', 'FW_EASEE_CMD', 'FW_PARKED'] as const) await ensureStream(manager, stream);
-  const bridge = new EaseeBridge({
-    stream: config.easee as EaseeStreamConfig,
-    port: new JetStreamEaseePort(bus.connection),
-    commands: new JetStreamCommandSource(bus.connection),
-    shardCount: config.shards,
-    logger: logger.child({ component: 'easee-bridge' }),
-    prefetch: config.easeePrefetch,
-    ...(metrics === undefined ? {} : { metrics }),
-  });
+  const bridge = easeeBridge(
+    config,
+    { port: new JetStreamEaseePort(bus.connection), commands: new JetStreamCommandSource(bus.connection) },
+    logger,
+    metrics,
+  );
   await bridge.start();
   return {
     id,

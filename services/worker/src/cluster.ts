@@ -6,6 +6,7 @@ import { ShardCoordinator } from '@fleetwire/sharding';
 import { connectRedis, redisReady, redisStores } from '@fleetwire/store';
 import { announceWait, type FleetwireMetrics, type Logger, type Readiness } from '@fleetwire/telemetry';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { actorHostOptions } from './host-options.ts';
 
 export interface ClusterWorker {
   readonly id: string;
@@ -42,25 +43,15 @@ export async function startClusterWorker(
   const redis = connectRedis(config.redisUrl as string);
   await announceWait(logger, `Redis at ${config.redisUrl}`, redisReady(redis));
   const stores = redisStores(redis, { shardCount: config.shards, events: new JetStreamEventLog(bus.connection) });
-  const host = new ActorHost({
-    bus,
-    stores,
-    shardCount: config.shards,
-    heartbeatIntervalS: config.heartbeatIntervalS,
-    clock: Date.now,
-    logger: logger.child({ component: 'actor-host' }),
-    streams: new JetStreamShardStreams(bus.connection),
-    commands: new JetStreamCommandSink(bus.connection),
-    authorizeStreamTokens: config.easeeRfidAuthorization,
-    availabilityHoldMs: config.availabilityHoldMs,
-    snapshotEvery: config.snapshotEvery,
-    easeeCommands: {
-      responseTimeoutMs: config.easeeCommandTimeoutMs,
-      maxAttempts: config.easeeCommandAttempts,
-      expiresInMs: config.easeeCommandTimeoutMs * config.easeeCommandAttempts + 60_000,
-    },
-    ...(metrics === undefined ? {} : { metrics }),
-  });
+  const host = new ActorHost(
+    actorHostOptions(config, {
+      bus,
+      stores,
+      logger,
+      easee: { streams: new JetStreamShardStreams(bus.connection), commands: new JetStreamCommandSink(bus.connection) },
+      ...(metrics === undefined ? {} : { metrics }),
+    }),
+  );
   const leaseTtlMs = config.shardLeaseTtlS * 1000;
   const coordinator = new ShardCoordinator({
     connection: bus.connection,

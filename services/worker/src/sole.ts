@@ -4,6 +4,7 @@ import type { Config } from '@fleetwire/config';
 import type { CommandSink, ShardStreamSource } from '@fleetwire/contracts';
 import type { Stores } from '@fleetwire/store';
 import type { FleetwireMetrics, Logger } from '@fleetwire/telemetry';
+import { actorHostOptions } from './host-options.ts';
 
 export interface WorkerDependencies {
   readonly config: Config;
@@ -25,24 +26,7 @@ export interface RunningWorker {
  * is all fencing needs with a single writer.
  */
 export async function startSoleWorker(deps: WorkerDependencies): Promise<RunningWorker> {
-  const host = new ActorHost({
-    bus: deps.bus,
-    stores: deps.stores,
-    shardCount: deps.config.shards,
-    heartbeatIntervalS: deps.config.heartbeatIntervalS,
-    clock: Date.now,
-    logger: deps.logger.child({ component: 'actor-host' }),
-    ...(deps.easee === undefined ? {} : { streams: deps.easee.streams, commands: deps.easee.commands }),
-    authorizeStreamTokens: deps.config.easeeRfidAuthorization,
-    availabilityHoldMs: deps.config.availabilityHoldMs,
-    snapshotEvery: deps.config.snapshotEvery,
-    easeeCommands: {
-      responseTimeoutMs: deps.config.easeeCommandTimeoutMs,
-      maxAttempts: deps.config.easeeCommandAttempts,
-      expiresInMs: deps.config.easeeCommandTimeoutMs * deps.config.easeeCommandAttempts + 60_000,
-    },
-    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
-  });
+  const host = new ActorHost(actorHostOptions(deps.config, deps));
   for (let shard = 0; shard < deps.config.shards; shard++) await host.acquire(shard, 1);
   deps.logger.info({ shards: deps.config.shards, actors: host.actorCount }, 'worker owns every shard');
   return { host, stop: () => host.stop() };

@@ -1,4 +1,3 @@
-export { ActorHost, type ActorHostOptions, type EaseeCommandPolicy } from './actor-host.ts';
-export { idTagInfoFor } from './authorization.ts';
-export { isNotOwnerMessage, NotOwnerError } from './errors.ts';
+export type { EaseeCommandPolicy } from './actor-host.ts';
+export { ActorHost, type ActorHostOptions } from './actor-host.ts';
 export { TimerService } from './timer-service.ts';

@@ -1,2 +1,2 @@
-export * from './passwords.ts';
-export * from './tokens.ts';
+export { hashPassword, parseBasicAuth, VerifiedCredentials, verifyPassword } from './passwords.ts';
+export { bearerToken, generateToken, hashToken, TokenSet } from './tokens.ts';

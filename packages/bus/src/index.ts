@@ -1,4 +1,5 @@
-export * from './bus.ts';
+export type { MessageHandler, RequestHandler, RequestOptions } from './bus.ts';
+export { type Bus, NoRespondersError, RemoteError, RequestTimeoutError, type Subscription } from './bus.ts';
 export { InProcessBus } from './in-process.ts';
 export {
   JetStreamCommandSink,
@@ -8,5 +9,6 @@ export {
 } from './jetstream-easee.ts';
 export { JetStreamEventLog } from './jetstream-event-log.ts';
 export { LocalCommandQueue, LocalEaseeStream } from './local-easee.ts';
-export { NatsBus, type NatsBusOptions } from './nats.ts';
-export { ensureStream, type StreamName, streamConfigs } from './streams.ts';
+export type { NatsBusOptions } from './nats.ts';
+export { NatsBus } from './nats.ts';
+export { ensureStream } from './streams.ts';

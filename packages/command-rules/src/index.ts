@@ -1,15 +1,6 @@
+export type { CommandToCheck, Verdict } from './rules.ts';
+export { type ChargerFacts, checkCommand, type RuleName, type RuleSettings } from './rules.ts';
 export {
-  type ChargerFacts,
-  type CommandToCheck,
-  checkCommand,
-  type RuleName,
-  type RuleSettings,
-  triggerableByEasee,
-  type Verdict,
-  writableEaseeKeys,
-} from './rules.ts';
-export {
-  type BudgetPolicy,
   budgetAt,
   easeeBudget,
   fullBudget,

@@ -1,1 +1,1 @@
-export * from './config.ts';
+export { type Config, ConfigError, type EaseeStreamConfig, loadConfig, type Role } from './config.ts';

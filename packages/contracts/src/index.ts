@@ -1,5 +1,38 @@
-export * from './domain.ts';
-export * from './messages.ts';
-export * from './serial.ts';
-export * from './shard.ts';
-export * from './subjects.ts';
+export {
+  type AuthorizationStatus,
+  type ChargerRegistration,
+  type FleetEvent,
+  type FleetEventType,
+  fleetEventTypes,
+  type IdTagInfo,
+  type IdTagRecord,
+  type OutboundCommand,
+  type Outgoing,
+  type SiteAllocation,
+  type SiteRecord,
+  type SiteReport,
+  type SiteReportItem,
+  type TransactionRecord,
+} from './domain.ts';
+export {
+  type ApiReply,
+  type ApiRequest,
+  type CallOutcome,
+  type ChargerCallRequest,
+  type ChargerSessionEvent,
+  type CommandRuleSettings,
+  type CommandSink,
+  type CommandSource,
+  type EaseeIngestPort,
+  type EdgeCallOutcome,
+  type EdgeCallRequest,
+  type EvictNotice,
+  type ParkedMessage,
+  ruleSettingsOf,
+  type ShardStreamSource,
+  type SiteApiRequest,
+  type StreamDelivery,
+} from './messages.ts';
+export { isValidSerial } from './serial.ts';
+export { fnv1a32, shardOf } from './shard.ts';
+export { serialOfShardSubject, subjects } from './subjects.ts';

@@ -1,8 +1,7 @@
-export { debianBinary } from './binaries.ts';
-export { Broker, NatsServer, RabbitMqServer, RedisServer } from './brokers.ts';
+export { RabbitMqServer, RedisServer } from './brokers.ts';
 export { childRegistryVariable, reapRegistered, signalGroup, spawnGroup } from './child-registry.ts';
-export { type ClusterRole, FleetwireRole, productionNodeFlags, repoRoot } from './fleetwire-role.ts';
-export { LocalCluster, type LocalClusterOptions, type OperatorStream } from './local-cluster.ts';
-export { ManagedProcess, type ProcessSpec } from './managed-process.ts';
+export { productionNodeFlags, repoRoot } from './fleetwire-role.ts';
+export { LocalCluster, type LocalClusterOptions } from './local-cluster.ts';
+export { ManagedProcess } from './managed-process.ts';
 export { freePort, waitFor } from './ports.ts';
 export { TcpBalancer } from './tcp-balancer.ts';

@@ -1,1 +1,2 @@
-export { type BridgeCounts, EaseeBridge, type EaseeBridgeOptions } from './bridge.ts';
+export type { BridgeCounts } from './bridge.ts';
+export { EaseeBridge, type EaseeBridgeOptions } from './bridge.ts';

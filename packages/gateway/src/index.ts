@@ -1,3 +1,2 @@
-export type { ChargerConnection, ConnectionSettings } from './connection.ts';
-export { type GatewayOptions, OcppGateway } from './gateway.ts';
-export { ocppSubprotocol, serialFromPath } from './handshake.ts';
+export type { GatewayOptions } from './gateway.ts';
+export { OcppGateway } from './gateway.ts';

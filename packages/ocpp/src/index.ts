@@ -1,5 +1,19 @@
-export * from './actions.ts';
-export * from './errors.ts';
-export * from './frames.ts';
-export * from './payloads.ts';
-export * from './validation.ts';
+export {
+  centralSystemInitiated,
+  chargePointInitiated,
+  isCentralSystemAction,
+  isChargePointAction,
+  isKnownAction,
+  transactionRelated,
+} from './actions.ts';
+export { type ErrorCode, normalizeErrorCode, OcppError } from './errors.ts';
+export {
+  type CallFrame,
+  type Frame,
+  parseFrame,
+  serializeCall,
+  serializeCallError,
+  serializeCallResult,
+} from './frames.ts';
+export type { OcppRequest, OcppResponse, SetChargingProfileRequest } from './payloads.ts';
+export { type Violation, validateRequest, validateResponse } from './validation.ts';

@@ -1,1 +1,1 @@
-export { isSecretKey, redacted, redactedText } from './redact.ts';
+export { isSecretKey, redacted } from './redact.ts';

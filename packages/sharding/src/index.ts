@@ -1,2 +1,3 @@
-export { type CoordinatorOptions, ShardCoordinator, type ShardHost } from './coordinator.ts';
+export type { CoordinatorOptions, ShardHost } from './coordinator.ts';
+export { ShardCoordinator } from './coordinator.ts';
 export { ownerOf, shardsOf } from './rendezvous.ts';

@@ -1,17 +1,13 @@
-export { allocate, type Claimant, type Constraint } from './allocate.ts';
+export { allocate, type Claimant } from './allocate.ts';
 export { persistedSiteSnapshot, siteMachine, siteMachineVersion } from './machine.ts';
-export {
-  type AllocationOrder,
-  allocationTtlMinutes,
-  type ChargerReport,
-  type ChargerShare,
-  type CircuitDefinition,
-  type SiteContext,
-  type SiteDefinition,
-  type SiteEmitted,
-  type SiteEvent,
-  type SiteFleetEvent,
-  type TemporaryLimit,
+export type {
+  AllocationOrder,
+  ChargerReport,
+  SiteContext,
+  SiteDefinition,
+  SiteEmitted,
+  SiteEvent,
+  SiteFleetEvent,
 } from './model.ts';
 export {
   ceilingOf,
@@ -20,7 +16,6 @@ export {
   fallbackOf,
   initialSiteContext,
   membersOf,
-  overLimit,
   reduceSite,
   steerable,
 } from './reduce.ts';

@@ -1,15 +1,30 @@
 export { checkDataDir, type DataFileReport, repairDataDir } from './data-check.ts';
-export { idTagKey } from './keyspace-stores.ts';
+
 export { fileStores, memoryStores } from './local.ts';
-export {
-  CorruptRecordError,
-  encodeRecord,
-  ensureDataDir,
-  fileMode,
-  type RecordFileReport,
-  type RepairNotice,
-  scanRecordFile,
-} from './record-file.ts';
-export { redisKeys } from './redis/keys.ts';
+export { CorruptRecordError, encodeRecord, ensureDataDir, fileMode } from './record-file.ts';
+
 export { connectRedis, redisReady, redisStores } from './redis/redis-stores.ts';
-export * from './stores.ts';
+export type { ChargerCensus, Page, PageRequest } from './stores.ts';
+export {
+  type ApiScope,
+  type ApiTokenRecord,
+  type ApiTokenStore,
+  type ChargerFilter,
+  type ChargerRegistry,
+  type EventFilter,
+  type EventLog,
+  type IdTagStore,
+  type JournaledInputs,
+  type ListedCharger,
+  type LiveState,
+  matchesEvent,
+  type OrphanStop,
+  type SiteStore,
+  type SnapshotStore,
+  type SnapshotWrite,
+  type StoredEvent,
+  type StoredSnapshot,
+  type Stores,
+  type TransactionFilter,
+  type TransactionStore,
+} from './stores.ts';

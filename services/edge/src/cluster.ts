@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
 import { TokenSet } from '@fleetwire/auth';
-import { ensureStream, JetStreamEventLog, NatsBus } from '@fleetwire/bus';
+import { NatsBus } from '@fleetwire/bus';
 import type { Config } from '@fleetwire/config';
 import { connectRedis, redisStores } from '@fleetwire/store';
+import { ensureStream, JetStreamEventLog } from '@fleetwire/streams';
 import { announceWait, type FleetwireMetrics, type Logger } from '@fleetwire/telemetry';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { type RunningEdge, startEdge } from './edge.ts';

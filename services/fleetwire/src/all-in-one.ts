@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { InProcessBus, LocalCommandQueue, LocalEaseeStream } from '@fleetwire/bus';
+import { InProcessBus } from '@fleetwire/bus';
 import type { Config } from '@fleetwire/config';
 import { startEdge } from '@fleetwire/edge';
 import { easeeBridge } from '@fleetwire/ingest';
 import { fileStores } from '@fleetwire/store';
+import { LocalCommandQueue, LocalEaseeStream } from '@fleetwire/streams';
 import type { FleetwireMetrics, Logger, Readiness } from '@fleetwire/telemetry';
 import { startSoleWorker } from '@fleetwire/worker';
 import { resolveApiTokens } from './api-tokens.ts';

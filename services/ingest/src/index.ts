@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
-import { ensureStream, JetStreamCommandSource, JetStreamEaseePort, NatsBus } from '@fleetwire/bus';
+import { NatsBus } from '@fleetwire/bus';
 import type { Config, EaseeStreamConfig } from '@fleetwire/config';
 import { EaseeBridge, type EaseeBridgeOptions } from '@fleetwire/easee-bridge';
+import { ensureStream, JetStreamCommandSource, JetStreamEaseePort } from '@fleetwire/streams';
 import { announceWait, type FleetwireMetrics, type Logger, type Readiness } from '@fleetwire/telemetry';
 import { jetstreamManager } from '@nats-io/jetstream';
 

@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
 import { ActorHost } from '@fleetwire/actor-host';
-import { ensureStream, JetStreamCommandSink, JetStreamEventLog, JetStreamShardStreams, NatsBus } from '@fleetwire/bus';
+import { NatsBus } from '@fleetwire/bus';
 import type { Config } from '@fleetwire/config';
 import { ShardCoordinator } from '@fleetwire/sharding';
 import { connectRedis, redisReady, redisStores } from '@fleetwire/store';
+import { ensureStream, JetStreamCommandSink, JetStreamEventLog, JetStreamShardStreams } from '@fleetwire/streams';
 import { announceWait, type FleetwireMetrics, type Logger, type Readiness } from '@fleetwire/telemetry';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { actorHostOptions } from './host-options.ts';

@@ -8,12 +8,15 @@ import type {
 } from '@fleetwire/contracts';
 import {
   type CallFrame,
+  CallQueue,
+  type CallQueueDriver,
   type ErrorCode,
   type Frame,
   isCentralSystemAction,
   isChargePointAction,
   isKnownAction,
   parseFrame,
+  type QueuedCall,
   serializeCall,
   serializeCallError,
   serializeCallResult,
@@ -51,20 +54,6 @@ export interface ConnectionSettings {
   readonly maxBufferedBytes: number;
 }
 
-interface QueuedCall {
-  readonly action: string;
-  readonly payload: unknown;
-  readonly timeoutMs: number;
-  readonly deadline: number;
-  readonly resolve: (outcome: EdgeCallOutcome) => void;
-}
-
-interface InFlightCall {
-  readonly call: QueuedCall;
-  readonly id: string;
-  readonly timer: NodeJS.Timeout;
-}
-
 const kConnection = Symbol('fleetwire.connection');
 type OwnedSocket = WebSocket & { [kConnection]: ChargerConnection };
 
@@ -92,7 +81,7 @@ function onSocketClose(this: WebSocket, code: number, reason: Buffer): void {
  * from the central system queue here and go out one at a time, each with a deadline. Results never wait behind
  * CALLs, since calls from both sides may cross (OCPP-J §4.1.1).
  */
-export class ChargerConnection {
+export class ChargerConnection implements CallQueueDriver<EdgeCallOutcome> {
   readonly identity: ConnectionIdentity;
   private readonly ws: WebSocket;
   private readonly settings: ConnectionSettings;
@@ -104,8 +93,7 @@ export class ChargerConnection {
   private readonly refusals: RefusalSummary;
   private inbound: Promise<void> = Promise.resolve();
   private inboundDepth = 0;
-  private readonly queued: QueuedCall[] = [];
-  private inFlight: InFlightCall | undefined;
+  private readonly calls: CallQueue<EdgeCallOutcome>;
   /** Answers central-system calls (cleared before a take-over or drain closes the socket). */
   private attached = true;
   /** Draining: CALLs already taken are answered, new ones are left for the charger to send again elsewhere. */
@@ -138,6 +126,7 @@ export class ChargerConnection {
     this.baseLog = log;
     this.metrics = metrics;
     this.rate = new RateLimiter(settings.callsPerSecond, settings.callBurst);
+    this.calls = new CallQueue<EdgeCallOutcome>(this, { maxWaiting: settings.maxQueuedCentralCalls });
   }
 
   /** Settles when the socket is closed and the worker was told (or gave up trying). Made when first asked for. */
@@ -222,6 +211,7 @@ export class ChargerConnection {
   closeAfterAnswers(code: number, reason: string): void {
     this.detach();
     this.closing = true;
+    this.calls.failWaiting({ ok: false, reason: 'disconnected', description: 'the connection is closing' });
     const close = () => this.close(code, reason);
     const deadline = setTimeout(close, this.settings.callTimeoutMs);
     // A central-system CALL already sent is answered on this socket too: cut off, the charger may have acted on it
@@ -234,7 +224,7 @@ export class ChargerConnection {
 
   /** Settles when no central-system CALL is on the wire; those still queued are not sent once closing. */
   private outboundIdle(): Promise<void> {
-    if (this.inFlight === undefined) return Promise.resolve();
+    if (this.calls.onTheWire === undefined) return Promise.resolve();
     this.outboundDrained ??= Promise.withResolvers<void>();
     return this.outboundDrained.promise;
   }
@@ -395,18 +385,24 @@ export class ChargerConnection {
   }
 
   private onResult(frame: Exclude<Frame, CallFrame>): void {
-    if (this.inFlight === undefined || this.inFlight.id !== frame.id) {
+    const current = this.calls.onTheWire;
+    if (current === undefined || current.id !== frame.id) {
       this.log.info({ messageId: frame.id }, 'answer to no CALL of ours dropped');
       return;
     }
-    const { action } = this.inFlight.call;
+    const { action } = current.call;
     if (frame.type === 3) {
       const violation = validateResponse(action, frame.payload);
       if (violation !== undefined)
         this.log.warn({ action, violation: violation.message }, 'charger answer breaks its schema');
-      this.settle(frame.id, { ok: true, payload: frame.payload });
+      this.calls.settle(frame.id, { ok: true, payload: frame.payload });
     } else {
-      this.settle(frame.id, { ok: false, reason: 'call-error', code: frame.code, description: frame.description });
+      this.calls.settle(frame.id, {
+        ok: false,
+        reason: 'call-error',
+        code: frame.code,
+        description: frame.description,
+      });
     }
   }
 
@@ -427,61 +423,43 @@ export class ChargerConnection {
     if (violation !== undefined) {
       return Promise.resolve({ ok: false, reason: 'call-error', code: violation.code, description: violation.message });
     }
-    if (this.queued.length >= this.settings.maxQueuedCentralCalls) {
-      return Promise.resolve({
+    if (this.closing) {
+      return Promise.resolve({ ok: false, reason: 'disconnected', description: 'the connection is closing' });
+    }
+    return (
+      this.calls.enqueue(request.action, request.payload, request.timeoutMs) ??
+      Promise.resolve({
         ok: false,
         reason: 'busy',
-        description: `${this.queued.length} calls already wait for ${this.identity.serial}`,
-      });
-    }
-    return new Promise((resolve) => {
-      this.queued.push({ ...request, deadline: Date.now() + request.timeoutMs, resolve });
-      this.pump();
-    });
+        description: `${this.calls.queued} calls already wait for ${this.identity.serial}`,
+      })
+    );
   }
 
-  private pump(): void {
-    if (this.closing) {
-      const gone: EdgeCallOutcome = { ok: false, reason: 'disconnected', description: 'the connection is closing' };
-      for (const call of this.queued.splice(0)) call.resolve(gone);
-    }
-    while (this.inFlight === undefined && this.queued.length > 0) {
-      const call = this.queued.shift() as QueuedCall;
-      const remaining = call.deadline - Date.now();
-      if (remaining <= 0) {
-        call.resolve({ ok: false, reason: 'timeout', description: `no turn for ${call.action} within its deadline` });
-        continue;
-      }
-      const id = randomUUID();
-      const timer = setTimeout(
-        () =>
-          this.settle(id, {
-            ok: false,
-            reason: 'timeout',
-            description: `no answer to ${call.action} within ${call.timeoutMs} ms`,
-          }),
-        remaining,
-      );
-      this.inFlight = { call, id, timer };
-      this.send(serializeCall(id, call.action, call.payload));
-    }
+  sendCall(id: string, call: QueuedCall): void {
+    this.send(serializeCall(id, call.action, call.payload));
   }
 
-  private settle(id: string, outcome: EdgeCallOutcome): void {
-    if (this.inFlight === undefined || this.inFlight.id !== id) return;
-    clearTimeout(this.inFlight.timer);
-    const { call } = this.inFlight;
+  nextCallId(): string {
+    return randomUUID();
+  }
+
+  expiredCall(call: QueuedCall, sent: boolean): EdgeCallOutcome {
+    return sent
+      ? { ok: false, reason: 'timeout', description: `no answer to ${call.action} within its deadline` }
+      : { ok: false, reason: 'timeout', description: `no turn for ${call.action} within its deadline` };
+  }
+
+  callSettled(call: QueuedCall, outcome: EdgeCallOutcome): void {
     this.metrics.centralSystemCalls.inc({
       action: call.action,
       outcome: outcome.ok ? 'answered' : outcome.reason.replace('-', '_'),
     });
-    this.inFlight = undefined;
-    call.resolve(outcome);
-    this.pump();
-    if (this.inFlight === undefined && this.outboundDrained !== undefined) {
-      this.outboundDrained.resolve();
-      this.outboundDrained = undefined;
-    }
+  }
+
+  callsIdle(): void {
+    this.outboundDrained?.resolve();
+    this.outboundDrained = undefined;
   }
 
   onClose(code: number, reason = ''): void {
@@ -492,8 +470,7 @@ export class ChargerConnection {
     );
     this.detach();
     const gone: EdgeCallOutcome = { ok: false, reason: 'disconnected', description: 'the charger disconnected' };
-    if (this.inFlight !== undefined) this.settle(this.inFlight.id, gone);
-    for (const call of this.queued.splice(0)) call.resolve(gone);
+    this.calls.failAll(gone);
     this.onClosed(this);
     const { serial, shard, sessionId, edgeId } = this.identity;
     // After the connect was acknowledged, so the worker sees them in order.

@@ -6,6 +6,7 @@ export {
   isKnownAction,
   transactionRelated,
 } from './actions.ts';
+export { CallQueue, type CallQueueDriver, type CallQueueLimits, type QueuedCall } from './call-queue.ts';
 export { type ErrorCode, normalizeErrorCode, OcppError } from './errors.ts';
 export {
   type CallFrame,

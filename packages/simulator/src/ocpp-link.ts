@@ -1,7 +1,10 @@
 import {
   type CallFrame,
+  CallQueue,
+  type CallQueueDriver,
   OcppError,
   parseFrame,
+  type QueuedCall,
   serializeCall,
   serializeCallError,
   serializeCallResult,
@@ -37,34 +40,26 @@ export class CallErrorResponse extends Error {
   }
 }
 
-interface QueuedCall {
-  readonly action: string;
-  readonly payload: unknown;
-  readonly resolve: (payload: unknown) => void;
-  readonly reject: (error: Error) => void;
-}
+type Settled = { readonly payload: unknown } | Error;
 
-interface InFlight extends QueuedCall {
-  readonly id: string;
-  readonly sentAt: number;
-  readonly timer: NodeJS.Timeout;
-}
+// A charger's timeout runs from the sending of its CALL, not from its queueing behind others.
+const sendTimed = { timeFromSending: true } as const;
 
 /**
  * One charger's OCPP-J 1.6 connection: CALLs go out one at a time (OCPP-J §4.1.1), central-system CALLs are
  * answered by the handler. Lean on purpose: a load generator holds tens of thousands of these.
  */
-export class OcppLink {
+export class OcppLink implements CallQueueDriver<Settled> {
   private readonly options: OcppLinkOptions;
   private readonly handlers: LinkHandlers;
   private socket: WebSocket | undefined;
-  private readonly queue: QueuedCall[] = [];
-  private inFlight: InFlight | undefined;
+  private readonly calls: CallQueue<Settled>;
   private nextId = 1;
 
   constructor(options: OcppLinkOptions, handlers: LinkHandlers) {
     this.options = options;
     this.handlers = handlers;
+    this.calls = new CallQueue<Settled>(this, sendTimed);
   }
 
   get open(): boolean {
@@ -101,22 +96,18 @@ export class OcppLink {
       socket.on('message', (data) => this.receive(data.toString()));
       socket.once('close', (code, reason) => {
         if (this.socket === socket) this.socket = undefined;
-        this.failPending(new Error(`connection closed (${code})`));
+        this.calls.failAll(new Error(`connection closed (${code})`));
         this.handlers.onClose(code, reason.toString());
       });
     });
   }
 
   /** Sends a CALL after the ones before it are answered; resolves with the CALLRESULT payload. */
-  call(action: string, payload: unknown): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      if (!this.open) {
-        reject(new Error('not connected'));
-        return;
-      }
-      this.queue.push({ action, payload, resolve, reject });
-      this.sendNext();
-    });
+  async call(action: string, payload: unknown): Promise<unknown> {
+    if (!this.open) throw new Error('not connected');
+    const settled = (await this.calls.enqueue(action, payload, this.options.callTimeoutMs ?? 30_000)) as Settled;
+    if (settled instanceof Error) throw settled;
+    return settled.payload;
   }
 
   close(code = 1000, reason = ''): void {
@@ -128,34 +119,20 @@ export class OcppLink {
     this.socket?.terminate();
   }
 
-  private sendNext(): void {
-    if (this.inFlight !== undefined || this.socket === undefined) return;
-    const next = this.queue.shift();
-    if (next === undefined) return;
-    const id = String(this.nextId++);
-    const timer = setTimeout(() => {
-      if (this.inFlight?.id !== id) return;
-      this.settle(new Error(`${next.action} got no answer within ${this.options.callTimeoutMs ?? 30_000} ms`));
-    }, this.options.callTimeoutMs ?? 30_000);
-    this.inFlight = { ...next, id, sentAt: performance.now(), timer };
-    this.socket.send(serializeCall(id, next.action, next.payload));
+  sendCall(id: string, call: QueuedCall): void {
+    this.socket?.send(serializeCall(id, call.action, call.payload));
   }
 
-  private settle(outcome: { payload: unknown } | Error): void {
-    const call = this.inFlight;
-    if (call === undefined) return;
-    this.inFlight = undefined;
-    clearTimeout(call.timer);
-    const ok = !(outcome instanceof Error);
-    this.handlers.onCallSettled?.(call.action, performance.now() - call.sentAt, ok);
-    if (ok) call.resolve(outcome.payload);
-    else call.reject(outcome);
-    this.sendNext();
+  nextCallId(): string {
+    return String(this.nextId++);
   }
 
-  private failPending(error: Error): void {
-    this.settle(error);
-    for (const call of this.queue.splice(0)) call.reject(error);
+  expiredCall(call: QueuedCall): Settled {
+    return new Error(`${call.action} got no answer within ${this.options.callTimeoutMs ?? 30_000} ms`);
+  }
+
+  callSettled(call: QueuedCall, settled: Settled, wireMs: number): void {
+    this.handlers.onCallSettled?.(call.action, wireMs, !(settled instanceof Error));
   }
 
   private receive(text: string): void {
@@ -170,9 +147,10 @@ export class OcppLink {
       void this.answer(frame);
       return;
     }
-    if (this.inFlight?.id !== frame.id) return;
-    if (frame.type === 3) this.settle({ payload: frame.payload });
-    else this.settle(new CallErrorResponse(this.inFlight.action, frame.code, frame.description));
+    const current = this.calls.onTheWire;
+    if (current?.id !== frame.id) return;
+    if (frame.type === 3) this.calls.settle(frame.id, { payload: frame.payload });
+    else this.calls.settle(frame.id, new CallErrorResponse(current.call.action, frame.code, frame.description));
   }
 
   private async answer(frame: CallFrame): Promise<void> {

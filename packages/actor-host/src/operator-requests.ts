@@ -6,6 +6,7 @@ import {
   type ChargerEvent,
   type CommandOutcome,
   chargerFacts,
+  localListUpdates,
   type OcppCallOrder,
 } from '@fleetwire/charger';
 import { budgetAt, easeeBudget, nextWriteAt } from '@fleetwire/command-rules';
@@ -425,13 +426,10 @@ export class OperatorRequests {
     entry: ChargerEntry,
     request: Extract<ApiRequest, { op: 'local-list' }>,
   ): Promise<ApiReply> {
-    const known = entry.actor.getSnapshot().context.localList;
-    const version = (known?.version ?? 0) + 1;
-    const full = {
-      listVersion: version,
-      updateType: 'Full',
-      localAuthorizationList: request.entries.map(({ idTag, idTagInfo }) => ({ idTag, idTagInfo })),
-    };
+    const { full, differential: change } = localListUpdates(
+      entry.actor.getSnapshot().context.localList,
+      request.entries,
+    );
     const send = (payload: unknown) =>
       this.centralSystemCall(entry, {
         op: 'ocpp',
@@ -440,24 +438,13 @@ export class OperatorRequests {
         timeoutMs: request.timeoutMs,
         rules: request.rules,
       });
-    if (known === null) return send(full);
-    const wanted = new Map(request.entries.map(({ idTag, idTagInfo }) => [idTag, idTagInfo]));
-    const changes = [
-      ...[...wanted].filter(([idTag, info]) => JSON.stringify(known.entries[idTag]) !== JSON.stringify(info)),
-      ...Object.keys(known.entries)
-        .filter((idTag) => !wanted.has(idTag))
-        .map((idTag) => [idTag, undefined] as const),
-    ].map(([idTag, idTagInfo]) => (idTagInfo === undefined ? { idTag } : { idTag, idTagInfo }));
-    const differential = await send({
-      listVersion: version,
-      updateType: 'Differential',
-      localAuthorizationList: changes,
-    });
+    if (change === null) return send(full);
+    const differential = await send(change);
     const status = differential.ok
       ? (differential.body as { response: { status: string } }).response.status
       : undefined;
     if (status !== 'Failed' && status !== 'VersionMismatch') return differential;
-    const fullAfterwards = await send({ ...full, listVersion: version + 1 });
+    const fullAfterwards = await send(full);
     return fullAfterwards.ok
       ? { ok: true, body: { ...(fullAfterwards.body as object), resentFull: true, differentialStatus: status } }
       : fullAfterwards;

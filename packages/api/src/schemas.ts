@@ -19,19 +19,6 @@ export const idTagParam = {
 const time = { type: 'string', format: 'date-time' } as const;
 const open = { type: 'object', additionalProperties: true } as const;
 
-/** OCPP 1.6 ChargePointStatus: what `status` filters take. */
-export const chargePointStatuses = [
-  'Available',
-  'Preparing',
-  'Charging',
-  'SuspendedEVSE',
-  'SuspendedEV',
-  'Finishing',
-  'Reserved',
-  'Unavailable',
-  'Faulted',
-] as const;
-
 export const ref = (id: string) => ({ $ref: `${id}#` }) as const;
 
 const schemas = [

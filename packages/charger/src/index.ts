@@ -1,5 +1,5 @@
 export { chargerFacts } from './handlers/calls.ts';
-
+export { type LocalListEntry, type LocalListUpdate, localListUpdates } from './local-list.ts';
 export {
   chargerMachine,
   chargerMachineVersion,
@@ -7,7 +7,6 @@ export {
   migrateSnapshot,
   persistedChargerSnapshot,
 } from './machine.ts';
-
 export {
   type CallLookups,
   type CentralOutcome,

@@ -17,4 +17,5 @@ export {
   serializeCallResult,
 } from './frames.ts';
 export type { OcppRequest, OcppResponse, SetChargingProfileRequest } from './payloads.ts';
+export { chargePointStatuses } from './statuses.ts';
 export { type Violation, validateRequest, validateResponse } from './validation.ts';

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword } from '@fleetwire/auth';
 import { type ChargerRegistration, isValidSerial, ruleSettingsOf } from '@fleetwire/contracts';
+import { chargePointStatuses } from '@fleetwire/ocpp';
 import type { FastifyInstance } from 'fastify';
 import type { ApiOptions } from '../context.ts';
 import { importSummary, readImportRows } from '../csv.ts';
-import { chargePointStatuses, errorResponse, ref, serialParam, withAccessErrors } from '../schemas.ts';
+import { errorResponse, ref, serialParam, withAccessErrors } from '../schemas.ts';
 import { listedView, registrationView as view, withIsoTimes } from '../views.ts';
 import { askWorker, replyWith } from '../worker-requests.ts';
 

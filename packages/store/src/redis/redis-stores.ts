@@ -1,5 +1,6 @@
 import type { ChargerRegistration, IdTagRecord, SiteRecord, TransactionRecord } from '@fleetwire/contracts';
 import { shardOf } from '@fleetwire/contracts';
+import { chargePointStatuses } from '@fleetwire/ocpp';
 import { Redis } from 'ioredis';
 import { chargersOfSite, idTagKey } from '../keyspace-stores.ts';
 import type {
@@ -44,18 +45,7 @@ async function indexPage(
   return { members: kept, next: kept.at(-1) as string };
 }
 
-// OCPP 1.6 ChargePointStatus, and Easee's ChargerOpMode values (observation 109): what the indexes are kept by.
-const chargePointStatuses = [
-  'Available',
-  'Preparing',
-  'Charging',
-  'SuspendedEVSE',
-  'SuspendedEV',
-  'Finishing',
-  'Reserved',
-  'Unavailable',
-  'Faulted',
-] as const;
+// Easee's ChargerOpMode values (observation 109), by which the op-mode index is kept.
 const easeeOpModes = [0, 1, 2, 3, 4, 5, 6, 7, 8] as const;
 
 class RedisChargerRegistry implements ChargerRegistry {

@@ -3,9 +3,10 @@ import type { Car } from './car.ts';
 import { EaseeConfiguration } from './easee-configuration.ts';
 import { type ChargingProfile, EaseeProfiles, easeeRefusal } from './easee-profiles.ts';
 import { Meter } from './meter.ts';
-import { CallErrorResponse, OcppLink } from './ocpp-link.ts';
+import { OcppLink } from './ocpp-link.ts';
 import type { SeededRandom } from './seeded-random.ts';
 import type { SimClock, SimTimer } from './sim-clock.ts';
+import { TransactionQueue } from './transaction-queue.ts';
 
 export type ConnectorStatus = OcppRequest<'StatusNotification'>['status'];
 export type ConnectorError = OcppRequest<'StatusNotification'>['errorCode'];
@@ -77,13 +78,6 @@ export interface TransactionTruth {
   readonly sessionId: number;
 }
 
-interface QueuedTransactionMessage {
-  readonly action: 'StartTransaction' | 'StopTransaction' | 'MeterValues';
-  /** Built when sent, so that a message queued off line carries the transaction id learnt since. */
-  readonly build: () => unknown;
-  readonly onAnswer?: (response: unknown) => void;
-}
-
 const supportedTriggers = new Set(['BootNotification', 'Heartbeat', 'MeterValues', 'StatusNotification']);
 /** Actions the central system may send that an Easee does not offer: answered NotSupported. */
 const unsupportedActions = new Set([
@@ -99,7 +93,6 @@ const unsupportedActions = new Set([
   'InstallCertificate',
   'SignedUpdateFirmware',
 ]);
-const maxQueuedTransactionMessages = 1_000;
 
 /**
  * One Easee charge point as Easee's cloud OCPP presents it to a central system (docs/reference/easee.md §0.1, §5.1),
@@ -139,8 +132,7 @@ export class EaseeChargePoint {
   private availabilityAfterTransaction: 'Inoperative' | undefined;
   /** The local authorization list: version, and the status of each id tag (upper-cased). */
   private readonly localList = { version: 0, statuses: new Map<string, string>() };
-  private readonly transactionQueue: QueuedTransactionMessage[] = [];
-  private pumpRun: Promise<void> | undefined;
+  private readonly transactionMessages: TransactionQueue;
   /** A session ended (remotely, by card, by unlock) while the car is still plugged in: Finishing. */
   private finishing = false;
   private booted = false;
@@ -183,6 +175,19 @@ export class EaseeChargePoint {
         onCallSettled: (action, latencyMs, ok) => options.listener?.onCallSettled?.(this.serial, action, latencyMs, ok),
       },
     );
+    const chargePoint = this;
+    this.transactionMessages = new TransactionQueue({
+      serial: options.serial,
+      listener: options.listener,
+      get isBooted() {
+        return chargePoint.isBooted;
+      },
+      call: (action, payload) => this.link.call(action, payload),
+      retryAfter: (retry) => {
+        const retryS = this.configuration.integer('TransactionMessageRetryInterval') || 60;
+        this.clock.after(retryS * 1000, retry);
+      },
+    });
   }
 
   get online(): boolean {
@@ -332,7 +337,7 @@ export class EaseeChargePoint {
     this.reconnectTimer?.cancel();
     if (graceful) {
       await this.endTransaction(reason);
-      await this.drainTransactionQueue();
+      await this.transactionMessages.drain();
     }
     this.booted = false;
     this.heartbeatTimer?.cancel();
@@ -420,7 +425,7 @@ export class EaseeChargePoint {
     this.scheduleIdleMeterValues();
     await this.reportStatusAfterBoot();
     this.options.listener?.onBooted?.(this.serial);
-    void this.pumpTransactionQueue();
+    void this.transactionMessages.pump();
   }
 
   /** Connector 0 and 1; an Inoperative charger says Available for more than a second first (§0.1). */
@@ -544,7 +549,7 @@ export class EaseeChargePoint {
       Auth: idTag,
       AuthReason: auth,
     });
-    this.enqueueTransactionMessage({
+    this.transactionMessages.enqueue({
       action: 'StartTransaction',
       build: () => ({
         connectorId: 1,
@@ -582,7 +587,7 @@ export class EaseeChargePoint {
       MeterValueStop: transaction.meterStopWh / 1000,
       Auth: transaction.idTag,
     });
-    this.enqueueTransactionMessage({
+    this.transactionMessages.enqueue({
       action: 'StopTransaction',
       build: () => ({
         // Zero only when the start was never answered; the central system keeps such a stop as an orphan.
@@ -599,59 +604,6 @@ export class EaseeChargePoint {
       this.availability = 'Inoperative';
     }
     await this.recompute();
-  }
-
-  private enqueueTransactionMessage(message: QueuedTransactionMessage): void {
-    if (this.transactionQueue.length >= maxQueuedTransactionMessages) {
-      this.options.listener?.onError?.(this.serial, 'queue', `transaction queue full: ${message.action} dropped`);
-      return;
-    }
-    this.transactionQueue.push(message);
-    void this.pumpTransactionQueue();
-  }
-
-  /** Sends queued transaction messages in order; a message stays at the head until the central system answers. */
-  private pumpTransactionQueue(): Promise<void> {
-    this.pumpRun ??= this.pump().then((stalled) => {
-      this.pumpRun = undefined;
-      if (stalled) {
-        const retryS = this.configuration.integer('TransactionMessageRetryInterval') || 60;
-        this.clock.after(retryS * 1000, () => void this.pumpTransactionQueue());
-      } else if (this.isBooted && this.transactionQueue.length > 0) {
-        void this.pumpTransactionQueue();
-      }
-    });
-    return this.pumpRun;
-  }
-
-  /** Whether it stopped on a failure (no answer) with messages left. */
-  private async pump(): Promise<boolean> {
-    while (this.isBooted && this.transactionQueue.length > 0) {
-      const head = this.transactionQueue[0] as QueuedTransactionMessage;
-      let response: unknown;
-      const payload = head.build();
-      this.options.listener?.onTransactionMessageSent?.(this.serial, head.action, payload);
-      try {
-        response = await this.link.call(head.action, payload);
-        this.options.listener?.onTransactionMessage?.(this.serial, head.action, payload, response);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        this.options.listener?.onError?.(this.serial, 'call', `${head.action}: ${message}`);
-        // No answer: the same message again later. A CALLERROR will not improve by repeating it.
-        if (!(error instanceof CallErrorResponse)) return this.isBooted;
-      }
-      this.transactionQueue.shift();
-      if (response !== undefined) head.onAnswer?.(response);
-    }
-    return false;
-  }
-
-  private async drainTransactionQueue(): Promise<void> {
-    while (this.isBooted && this.transactionQueue.length > 0) {
-      const before = this.transactionQueue.length;
-      await this.pumpTransactionQueue();
-      if (this.transactionQueue.length >= before) return;
-    }
   }
 
   /** When a TTL the central system set ends: its minutes are the central system's, so they scale with the clock. */
@@ -757,7 +709,7 @@ export class EaseeChargePoint {
       const sampledValue = this.sample(measurand, registerWh);
       if (sampledValue === undefined) continue;
       const timestamp = new Date(now + (this.options.clockSkewMs ?? 0)).toISOString();
-      this.enqueueTransactionMessage({
+      this.transactionMessages.enqueue({
         action: 'MeterValues',
         build: () => ({
           connectorId: 1,

@@ -330,6 +330,7 @@ describe('a rolling upgrade of every role under load', () => {
     const outcomes: Record<string, number> = {};
     let commandsAnsweredButNotApplied = 0;
     let commandsAppliedTwice = 0;
+    let firstAppliedTwice: Record<string, unknown> | undefined;
     let commandsRefusedButApplied = 0;
     for (const command of load.sent) {
       const record = recorder.of(command.serial);
@@ -337,7 +338,10 @@ describe('a rolling upgrade of every role under load', () => {
         const seen = record.heartbeatIntervals.filter((value) => value === command.value).length;
         const key = `ocpp ${command.status}`;
         outcomes[key] = (outcomes[key] ?? 0) + 1;
-        if (seen > 1) commandsAppliedTwice += 1;
+        if (seen > 1) {
+          commandsAppliedTwice += 1;
+          firstAppliedTwice ??= { serial: command.serial, kind: 'ocpp', status: command.status, seen };
+        }
         if (command.status === 200 && seen !== 1) commandsAnsweredButNotApplied += 1;
         // Refused (the charger was between edges, or its shard between workers): never delivered.
         if (command.status === 503 && seen !== 0) commandsRefusedButApplied += 1;
@@ -345,9 +349,25 @@ describe('a rolling upgrade of every role under load', () => {
         const ticks = record.streamCommandTicks;
         const key = `easee ${command.outcome?.status ?? command.status}`;
         outcomes[key] = (outcomes[key] ?? 0) + 1;
-        if (new Set(ticks).size !== ticks.length) commandsAppliedTwice += 1;
+        if (new Set(ticks).size !== ticks.length) {
+          commandsAppliedTwice += 1;
+          firstAppliedTwice ??= {
+            serial: command.serial,
+            kind: 'easee, same ticks twice',
+            ticks,
+            outcome: command.outcome,
+          };
+        }
         if (command.outcome?.status === 'accepted' && ticks.length === 0) commandsAnsweredButNotApplied += 1;
-        if (ticks.length > (command.outcome?.attempts ?? 0)) commandsAppliedTwice += 1;
+        if (ticks.length > (command.outcome?.attempts ?? 0)) {
+          commandsAppliedTwice += 1;
+          firstAppliedTwice ??= {
+            serial: command.serial,
+            kind: 'easee, more than its attempts',
+            ticks,
+            outcome: command.outcome,
+          };
+        }
       }
     }
 
@@ -377,6 +397,7 @@ describe('a rolling upgrade of every role under load', () => {
       commandOutcomes: outcomes,
       commandsAnsweredButNotApplied,
       commandsAppliedTwice,
+      firstAppliedTwice,
       commandsRefusedButApplied,
     };
     console.log('rolling upgrade audit', JSON.stringify(counts, null, 1));

@@ -125,12 +125,17 @@ export class FakeEaseeCloud {
     await channel.bindQueue(inbox.queue, this.exchange, '*.C.#');
     await channel.consume(inbox.queue, (message) => {
       if (message === null) return;
-      void this.onCommand(message).finally(() => {
-        // Stopped meanwhile: RabbitMQ gives the unacknowledged command to the next consumer.
-        try {
-          channel.ack(message);
-        } catch {}
-      });
+      // A response lost to a broker restart is what a cloud outage does: the command times out on our side.
+      void this.onCommand(message)
+        .catch(() => {
+          this.publishFailures += 1;
+        })
+        .finally(() => {
+          // Stopped meanwhile: RabbitMQ gives the unacknowledged command to the next consumer.
+          try {
+            channel.ack(message);
+          } catch {}
+        });
     });
     this.connection = connection;
     this.channel = channel;

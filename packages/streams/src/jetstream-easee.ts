@@ -142,6 +142,9 @@ export class JetStreamCommandSource implements CommandSource {
   consume(handler: (command: OutboundCommand) => Promise<void>): { close(): Promise<void> } {
     let closed = false;
     let messages: ConsumerMessages | undefined;
+    // Commands being published, each until its acknowledgement reached the server: a stop waits for them, else a
+    // command published to the operator's broker but not acknowledged here goes out again from the next ingest.
+    const settling = new Set<Promise<unknown>>();
     const loop = (async () => {
       while (!closed) {
         try {
@@ -158,10 +161,14 @@ export class JetStreamCommandSource implements CommandSource {
           messages = await consumer.consume({ max_messages: 100 });
           for await (const message of messages) {
             const command = message.json<OutboundCommand>();
-            handler(command).then(
-              () => message.ack(),
-              () => message.nak(5_000),
-            );
+            const settled = handler(command)
+              .then(
+                () => message.ackAck({ timeout: 5_000 }),
+                () => message.nak(5_000),
+              )
+              .catch(() => undefined)
+              .finally(() => settling.delete(settled));
+            settling.add(settled);
           }
         } catch {
           // bus reconnecting: try again
@@ -174,6 +181,7 @@ export class JetStreamCommandSource implements CommandSource {
         closed = true;
         await messages?.close();
         await loop;
+        await Promise.allSettled([...settling]);
       },
     };
   }

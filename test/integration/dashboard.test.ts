@@ -111,6 +111,9 @@ describe.skipIf(unavailable !== undefined)('the dashboard in a real browser', ()
     await expect.poll(() => status.textContent(), { timeout: 2_000, interval: 50 }).toBe('SuspendedEV');
     expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await chargePoint.setCarPaused(false);
+    // Its power as a chart (drawn as samples come), and the schedule an Easee applies as steps.
+    expect(await page.getByRole('img', { name: 'Power since this page opened' }).count()).toBe(1);
+    expect(await page.getByRole('img', { name: 'What the Easee applies' }).count()).toBe(1);
     await shoot('charger');
   });
 

@@ -1,5 +1,6 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { type Answer, call, describeRefusal, type Schemas } from '../api.ts';
+import { LineChart, type Point, ScheduleChart } from '../charts.tsx';
 import type { FleetEvent } from '../events.ts';
 import { useAnswer, useEvents, useThrottled } from '../hooks.ts';
 import { hrefOf } from '../router.ts';
@@ -279,9 +280,16 @@ export function ChargerPage({ serial, canOperate }: { serial: string; canOperate
     setEvents((known) => [event, ...known].slice(0, 50));
     refresh();
   });
+  const [power, setPower] = useState<Point[]>([]);
+  const powerW = (detail?.body.live?.measured as { powerW?: { value: number } | null } | undefined)?.powerW?.value;
+  useEffect(() => {
+    if (powerW === undefined) return;
+    setPower((known) => [...known, { x: Date.now(), y: powerW / 1000 }].slice(-120));
+  }, [detail]);
   if (detail === null) return <p>Loading…</p>;
   if (!detail.ok) return <p role="alert">{describeRefusal(detail)}</p>;
   const live = detail.body.live;
+  const scheduleBody = schedule?.ok ? (schedule.body as Record<string, ScheduleShape | undefined>) : undefined;
   return (
     <section aria-labelledby="charger-title">
       <p>
@@ -293,6 +301,7 @@ export function ChargerPage({ serial, canOperate }: { serial: string; canOperate
       ) : (
         <Channels live={live} />
       )}
+      <LineChart label="Power since this page opened" points={power} unit="kW" />
       {canOperate && <Actions serial={serial} />}
       <section aria-labelledby="events-title">
         <h2 id="events-title">Live events</h2>
@@ -311,10 +320,31 @@ export function ChargerPage({ serial, canOperate }: { serial: string; canOperate
       <Configuration serial={serial} canOperate={canOperate} />
       <section aria-labelledby="schedule-title">
         <h2 id="schedule-title">Charging schedule and write budget</h2>
-        <pre class="json">{schedule === null ? '…' : JSON.stringify(schedule.body, null, 2)}</pre>
+        <div class="columns">
+          {(['easeeEffective', 'ocppComposite'] as const).map((key) => {
+            const shape = scheduleBody?.[key];
+            return shape === undefined ? null : (
+              <ScheduleChart
+                key={key}
+                label={key === 'easeeEffective' ? 'What the Easee applies' : 'OCPP composite schedule'}
+                periods={shape.chargingSchedulePeriod ?? []}
+                duration={shape.duration ?? 86_400}
+              />
+            );
+          })}
+        </div>
+        <details>
+          <summary>Installed profiles, composite schedules and the write budget</summary>
+          <pre class="json">{schedule === null ? '…' : JSON.stringify(schedule.body, null, 2)}</pre>
+        </details>
       </section>
     </section>
   );
+}
+
+interface ScheduleShape {
+  readonly duration?: number;
+  readonly chargingSchedulePeriod?: readonly { readonly startPeriod: number; readonly limit: number }[];
 }
 
 export function TransactionRows({ items }: { items: readonly Schemas['Transaction'][] }) {

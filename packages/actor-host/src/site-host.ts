@@ -1,4 +1,3 @@
-import type { Bus } from '@fleetwire/bus';
 import {
   type ApiReply,
   isValidSerial,
@@ -10,21 +9,12 @@ import {
   subjects,
 } from '@fleetwire/contracts';
 import type { SiteDefinition } from '@fleetwire/site';
-import type { Stores } from '@fleetwire/store';
-import type { FleetwireMetrics, Logger, SiteCensus } from '@fleetwire/telemetry';
+import type { Logger, SiteCensus } from '@fleetwire/telemetry';
 import type { OwnedShard } from './charger-runtime.ts';
-import { type SiteEntry, SiteRuntime, siteSnapshotKey, siteView } from './site-runtime.ts';
+import { type SiteEntry, SiteRuntime, type SiteRuntimeOptions, siteSnapshotKey, siteView } from './site-runtime.ts';
 
-export interface SiteHostOptions {
-  readonly bus: Bus;
-  readonly stores: Stores;
-  readonly shardCount: number;
-  readonly clock: () => number;
-  readonly logger: Logger;
-  readonly metrics: FleetwireMetrics;
-  readonly isServing: (owned: OwnedShard) => boolean;
-  readonly onFenced: (owned: OwnedShard) => void;
-}
+/** What the site host needs is what its runtime needs: it hosts sites as the runtime runs them. */
+export type SiteHostOptions = SiteRuntimeOptions;
 
 function definitionOf(record: SiteRecord): SiteDefinition {
   return {

@@ -80,13 +80,14 @@ export class KeyspaceChargerRegistry implements ChargerRegistry {
     const byStatus: Record<string, number> = {};
     const byOpMode: Record<string, number> = {};
     let connected = 0;
-    for (const serial of this.keyspace.sortedKeys('charger')) {
+    const serials = this.keyspace.sortedKeys('charger');
+    for (const serial of serials) {
       const live = this.keyspace.get<LiveState>('live', serial);
       if (live?.connected === true) connected += 1;
       if (live?.ocppStatus !== undefined) byStatus[live.ocppStatus] = (byStatus[live.ocppStatus] ?? 0) + 1;
       if (live?.opMode !== undefined) byOpMode[live.opMode] = (byOpMode[live.opMode] ?? 0) + 1;
     }
-    return { registered: this.keyspace.sortedKeys('charger').length, connected, byStatus, byOpMode };
+    return { registered: serials.length, connected, byStatus, byOpMode };
   }
 
   async updateLive(changes: ReadonlyMap<string, LiveState>): Promise<void> {

@@ -1,6 +1,7 @@
 import { elementScroll, observeElementOffset, observeElementRect, Virtualizer } from '@tanstack/virtual-core';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { get, type Schemas } from '../api.ts';
+import { chargePointStatuses, type Fleet } from '../fleet.ts';
 import { useAnswer } from '../hooks.ts';
 import { hrefOf } from '../router.ts';
 
@@ -9,17 +10,6 @@ type Page = Schemas['ChargerPage'];
 
 const pageSize = 500;
 const rowHeight = 36;
-const statuses = [
-  'Available',
-  'Preparing',
-  'Charging',
-  'SuspendedEV',
-  'SuspendedEVSE',
-  'Finishing',
-  'Reserved',
-  'Unavailable',
-  'Faulted',
-];
 
 interface Filters {
   readonly status?: string;
@@ -144,7 +134,7 @@ export function ChargersPage({ params }: { params: URLSearchParams }) {
     opMode: params.get('opMode') ?? undefined,
     q: params.get('q') ?? undefined,
   };
-  const [fleet] = useAnswer<Schemas['Error'] & { opModes?: { opMode: number; name: string }[] }>('/api/fleet');
+  const [fleet] = useAnswer<Fleet>('/api/fleet');
   const [prefix, setPrefix] = useState(filters.q ?? '');
   const rows = useChargerRows(filters);
   const set = (change: Partial<Filters>) => {
@@ -169,7 +159,7 @@ export function ChargersPage({ params }: { params: URLSearchParams }) {
           Status
           <select value={filters.status ?? ''} onChange={(event) => set({ status: event.currentTarget.value })}>
             <option value="">any</option>
-            {statuses.map((status) => (
+            {chargePointStatuses.map((status) => (
               <option key={status}>{status}</option>
             ))}
           </select>

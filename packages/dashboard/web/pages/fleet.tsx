@@ -1,25 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { FleetEvent } from '../events.ts';
+import { chargePointStatuses, type Fleet } from '../fleet.ts';
 import { useAnswer, useEvents, useThrottled } from '../hooks.ts';
 import { hrefOf } from '../router.ts';
 
-interface Fleet {
-  readonly registered: number;
-  readonly connected: number;
-  readonly byStatus: Record<string, number>;
-  readonly opModes: { readonly opMode: number; readonly name: string; readonly chargers: number }[];
-}
-
-const statuses = [
-  'Available',
-  'Preparing',
-  'Charging',
-  'SuspendedEV',
-  'SuspendedEVSE',
-  'Finishing',
-  'Faulted',
-  'Unavailable',
-] as const;
+// An Easee takes no reservations: the fleet is counted by the statuses it reports.
+const statuses = chargePointStatuses.filter((status) => status !== 'Reserved');
 
 export function FleetPage() {
   const [fleet, reload] = useAnswer<Fleet>('/api/fleet');
@@ -40,7 +26,7 @@ export function FleetPage() {
           <li key={status}>
             <a href={hrefOf('chargers', undefined, { status })} data-status={status}>
               <span class="count" data-testid={`status-${status}`}>
-                {counts.byStatus[status] ?? 0}
+                {(counts.byStatus as Record<string, number>)[status] ?? 0}
               </span>
               <span>{status}</span>
             </a>

@@ -1,9 +1,13 @@
 import { OcppError, type OcppRequest, type OcppResponse } from '@fleetwire/ocpp';
 import type { Car } from './car.ts';
+import { CurrentLimits } from './current-limits.ts';
 import { EaseeConfiguration } from './easee-configuration.ts';
+import { easeeDataTransfer } from './easee-data-transfer.ts';
 import { type ChargingProfile, EaseeProfiles, easeeRefusal } from './easee-profiles.ts';
+import { LocalAuthList } from './local-auth-list.ts';
 import { Meter } from './meter.ts';
 import { OcppLink } from './ocpp-link.ts';
+import { sampledValue } from './sampled-values.ts';
 import type { SeededRandom } from './seeded-random.ts';
 import type { SimClock, SimTimer } from './sim-clock.ts';
 import { TransactionQueue } from './transaction-queue.ts';
@@ -108,18 +112,9 @@ export class EaseeChargePoint {
   readonly counters = { profileWrites: 0, flashWrites: 0, cacheClears: 0, reboots: 0, bootNotifications: 0 };
   availability: 'Operative' | 'Inoperative' = 'Operative';
   status: ConnectorStatus = 'Available';
-  /** Offered current from the stream (SetDynamicChargerCurrent) or the DynamicChargerCurrent key: volatile. */
-  dynamicCurrent: { readonly amps: number; readonly until: number } | undefined;
-  /** The circuit's dynamic current per phase (SetDynamicCircuitCurrent), volatile, with an expiry. */
-  dynamicCircuitCurrent: { readonly amps: readonly number[]; readonly until: number } | undefined;
-  /** What the charger falls back to per phase when it loses its cloud (SetDynamicCurrentOfflineFallback). */
-  offlineFallbackA: readonly number[] = [0, 0, 0];
-  /** The circuit's maximum per phase, in flash (SetMaxCircuitCurrent). */
-  maxCircuitCurrentA: readonly number[] = [32, 32, 32];
-  enabled = true;
+  readonly limits: CurrentLimits;
   cableLockedPermanently = false;
   smartCharging = false;
-  maxChargerCurrentA: number;
   private readonly options: EaseeChargePointOptions;
   private readonly clock: SimClock;
   private readonly random: SeededRandom;
@@ -130,8 +125,7 @@ export class EaseeChargePoint {
   private errorCode: ConnectorError = 'NoError';
   private pendingRemoteStart: { readonly idTag: string; readonly until: number } | undefined;
   private availabilityAfterTransaction: 'Inoperative' | undefined;
-  /** The local authorization list: version, and the status of each id tag (upper-cased). */
-  private readonly localList = { version: 0, statuses: new Map<string, string>() };
+  private readonly localList = new LocalAuthList();
   private readonly transactionMessages: TransactionQueue;
   /** A session ended (remotely, by card, by unlock) while the car is still plugged in: Finishing. */
   private finishing = false;
@@ -159,7 +153,7 @@ export class EaseeChargePoint {
     this.serial = options.serial;
     this.clock = options.clock;
     this.random = options.random;
-    this.maxChargerCurrentA = options.maxCurrentA ?? 32;
+    this.limits = new CurrentLimits(options.maxCurrentA ?? 32);
     this.meter = new Meter(options.meterStartWh ?? 0, this.clock.now());
     this.lastReportedWh = Math.floor(this.meter.readWh(this.clock.now()) / 1000) * 1000;
     this.link = new OcppLink(
@@ -251,9 +245,9 @@ export class EaseeChargePoint {
     this.finishing = false;
     this.publish(100, 'B');
     // Easee resets the dynamic charger current when a car is plugged in (docs/reference/easee.md §6.2).
-    if (this.dynamicCurrent !== undefined) {
-      this.dynamicCurrent = undefined;
-      this.publish(48, this.maxChargerCurrentA);
+    if (this.limits.dynamicCurrent !== undefined) {
+      this.limits.dynamicCurrent = undefined;
+      this.publish(48, this.limits.maxChargerCurrentA);
     }
     const remote = this.pendingRemoteStart;
     this.pendingRemoteStart = undefined;
@@ -276,9 +270,7 @@ export class EaseeChargePoint {
     if (this.car === undefined || this.availability === 'Inoperative' || this.errorCode !== 'NoError') {
       return 'NotReady';
     }
-    const localAccepted =
-      this.configuration.flag('LocalAuthListEnabled') &&
-      this.localList.statuses.get(idTag.toUpperCase()) === 'Accepted';
+    const localAccepted = this.configuration.flag('LocalAuthListEnabled') && this.localList.accepts(idTag);
     if (localAccepted && this.configuration.flag('LocalPreAuthorize')) {
       await this.beginTransaction(idTag, 'LocalList');
       return 'Accepted';
@@ -345,8 +337,7 @@ export class EaseeChargePoint {
     else this.link.terminate();
     // Without power nothing goes out: the stop waits in the queue for the next connection.
     if (!graceful) await this.endTransaction(reason);
-    this.dynamicCurrent = undefined;
-    this.dynamicCircuitCurrent = undefined;
+    this.limits.forgetVolatile();
     this.publish(250, false);
     this.publish(89, reason === 'PowerLoss' ? 1 : 20);
     this.reconnectTimer = this.clock.after(offlineMs, () => {
@@ -453,7 +444,7 @@ export class EaseeChargePoint {
           meterValue: [
             {
               timestamp: this.timestamp(),
-              sampledValue: [this.sample('Energy.Active.Import.Register', Math.round(this.registerWh))],
+              sampledValue: [this.sample('Energy.Active.Import.Register')],
             },
           ],
         });
@@ -633,19 +624,9 @@ export class EaseeChargePoint {
 
   private offeredA(): number {
     const now = this.clock.now();
-    if (!this.enabled) return 0;
-    if (this.dynamicCurrent !== undefined && this.dynamicCurrent.until <= now) this.dynamicCurrent = undefined;
-    if (this.dynamicCircuitCurrent !== undefined && this.dynamicCircuitCurrent.until <= now) {
-      this.dynamicCircuitCurrent = undefined;
-    }
-    let offered = Math.min(this.maxChargerCurrentA, ...this.maxCircuitCurrentA.slice(0, this.options.phases ?? 3));
-    if (this.dynamicCurrent !== undefined) offered = Math.min(offered, this.dynamicCurrent.amps);
-    if (this.dynamicCircuitCurrent !== undefined) {
-      offered = Math.min(offered, ...this.dynamicCircuitCurrent.amps.slice(0, this.options.phases ?? 3));
-    }
+    const offered = this.limits.offeredA(now, this.options.phases ?? 3);
     const profile = this.profiles.active(now);
-    if (profile !== undefined) offered = Math.min(offered, profile.limitA);
-    return offered;
+    return profile === undefined ? offered : Math.min(offered, profile.limitA);
   }
 
   private settleEnergy(now: number): void {
@@ -678,8 +659,7 @@ export class EaseeChargePoint {
       this.meter.msUntil(this.lastReportedWh + 1000, now),
       powerW > 0 && this.car !== undefined ? (this.car.roomWh * 3_600_000) / powerW : undefined,
       charging ? mapDefined(this.profiles.nextChange(now), (at) => at - now) : undefined,
-      this.dynamicCurrent === undefined ? undefined : this.dynamicCurrent.until - now,
-      this.dynamicCircuitCurrent === undefined ? undefined : this.dynamicCircuitCurrent.until - now,
+      ...this.limits.expiries(now),
     ].filter((wait): wait is number => wait !== undefined && Number.isFinite(wait));
     if (waits.length > 0) {
       this.meterTimer = this.clock.after(Math.max(1, Math.min(...waits)), () => void this.onMeterTimer());
@@ -706,39 +686,25 @@ export class EaseeChargePoint {
     if (transaction !== undefined) this.publish(121, registerWh - transaction.meterStartWh);
     if (transaction === undefined || this.configuration.integer('MeterValueSampleInterval') === 0) return;
     for (const measurand of this.configuration.list('MeterValuesSampledData')) {
-      const sampledValue = this.sample(measurand, registerWh);
-      if (sampledValue === undefined) continue;
+      const sampled = this.sample(measurand, registerWh);
+      if (sampled === undefined) continue;
       const timestamp = new Date(now + (this.options.clockSkewMs ?? 0)).toISOString();
       this.transactionMessages.enqueue({
         action: 'MeterValues',
         build: () => ({
           connectorId: 1,
           ...(transaction.transactionId === undefined ? {} : { transactionId: transaction.transactionId }),
-          meterValue: [{ timestamp, sampledValue: [sampledValue] }],
+          meterValue: [{ timestamp, sampledValue: [sampled] }],
         }),
       });
     }
   }
 
-  private sample(measurand: string, registerWh: number) {
-    const drawA = this.meter.powerW / (this.options.voltageV ?? 230) / Math.max(1, this.car?.model.phases ?? 1);
-    const base = { context: 'Sample.Periodic', measurand, location: 'Outlet' } as const;
-    switch (measurand) {
-      case 'Energy.Active.Import.Register':
-        return { ...base, value: String(registerWh), unit: 'Wh' } as const;
-      case 'Power.Active.Import':
-        return { ...base, value: String(Math.round(this.meter.powerW)), unit: 'W' } as const;
-      case 'Current.Import':
-        return { ...base, value: drawA.toFixed(1), unit: 'A' } as const;
-      case 'Current.Offered':
-        return { ...base, value: this.offeredA().toFixed(1), unit: 'A' } as const;
-      case 'Voltage':
-        return { ...base, value: String(this.options.voltageV ?? 230), unit: 'V' } as const;
-      case 'Temperature':
-        return { ...base, value: '24', unit: 'Celsius', location: 'Body' } as const;
-      default:
-        return undefined;
-    }
+  private sample(measurand: string, registerWh = Math.round(this.registerWh), context?: string) {
+    const voltageV = this.options.voltageV ?? 230;
+    const currentA = this.meter.powerW / voltageV / Math.max(1, this.car?.model.phases ?? 1);
+    const reading = { registerWh, powerW: this.meter.powerW, currentA, offeredA: this.offeredA(), voltageV };
+    return sampledValue(measurand, reading, context);
   }
 
   // ---- the stream side ----
@@ -750,44 +716,14 @@ export class EaseeChargePoint {
   /** An operator command from the Easee stream (docs/reference/easee.md §3); whether the charger accepted it. */
   async onStreamCommand(commandId: number, args: Record<string, unknown>, ticks = ''): Promise<boolean> {
     this.options.listener?.onStreamCommand?.(this.serial, commandId, ticks, args);
+    const limitChange = this.limits.apply(commandId, args, (ttlMinutes) => this.ttlEnd(ttlMinutes));
+    if (limitChange !== undefined) {
+      if (limitChange.flashWrite) this.counters.flashWrites += 1;
+      for (const [observationId, value] of limitChange.observations) this.publish(observationId, value);
+      if (limitChange.affectsOffer) await this.recompute();
+      return true;
+    }
     switch (commandId) {
-      case 48: {
-        const amps = Number(args.current);
-        const ttl = Number(args.ttlMinutes ?? 0);
-        this.dynamicCurrent = { amps, until: ttl > 0 ? this.ttlEnd(ttl) : Number.POSITIVE_INFINITY };
-        this.publish(48, amps);
-        await this.recompute();
-        return true;
-      }
-      case 47:
-        this.maxChargerCurrentA = Number(args.current);
-        this.counters.flashWrites += 1;
-        this.publish(47, this.maxChargerCurrentA);
-        await this.recompute();
-        return true;
-      case 22: {
-        const amps = [Number(args.currentP1), Number(args.currentP2), Number(args.currentP3)];
-        const ttl = Number(args.ttlMinutes ?? 0);
-        this.dynamicCircuitCurrent = { amps, until: ttl > 0 ? this.ttlEnd(ttl) : Number.POSITIVE_INFINITY };
-        for (const [i, value] of amps.entries()) this.publish(111 + i, value);
-        await this.recompute();
-        return true;
-      }
-      case 24:
-        this.maxCircuitCurrentA = [Number(args.currentP1), Number(args.currentP2), Number(args.currentP3)];
-        this.counters.flashWrites += 1;
-        for (const [i, value] of this.maxCircuitCurrentA.entries()) this.publish(22 + i, value);
-        await this.recompute();
-        return true;
-      case 21:
-        this.offlineFallbackA = [Number(args.currentP1), Number(args.currentP2), Number(args.currentP3)];
-        for (const [i, value] of this.offlineFallbackA.entries()) this.publish(50 + i, value);
-        return true;
-      case 29:
-        this.enabled = args.enabled === true;
-        this.publish(31, this.enabled);
-        await this.recompute();
-        return true;
       case 30:
         this.cableLockedPermanently = args.locked === true;
         this.publish(30, this.cableLockedPermanently);
@@ -831,7 +767,7 @@ export class EaseeChargePoint {
         const { key, value } = payload as OcppRequest<'ChangeConfiguration'>;
         const status = this.configuration.change(key, value);
         if (status === 'Accepted' && key.toLowerCase() === 'dynamicchargercurrent') {
-          this.dynamicCurrent = { amps: Number(value), until: Number.POSITIVE_INFINITY };
+          this.limits.dynamicCurrent = { amps: Number(value), until: Number.POSITIVE_INFINITY };
           this.publish(48, Number(value));
           setImmediate(() => void this.recompute());
         }
@@ -846,19 +782,16 @@ export class EaseeChargePoint {
       case 'SetChargingProfile':
         return this.onSetChargingProfile(payload as OcppRequest<'SetChargingProfile'>);
       case 'ClearChargingProfile': {
-        const request = payload as OcppRequest<'ClearChargingProfile'>;
-        const cleared = this.profiles.clear({
-          ...(request.id === undefined ? {} : { id: request.id }),
-          ...(request.chargingProfilePurpose === undefined
-            ? {}
-            : { chargingProfilePurpose: request.chargingProfilePurpose }),
-          ...(request.stackLevel === undefined ? {} : { stackLevel: request.stackLevel }),
-        });
-        if (cleared) setImmediate(() => void this.recompute());
-        return { status: cleared ? 'Accepted' : 'Unknown' };
+        const status = this.profiles.clearFor(payload as OcppRequest<'ClearChargingProfile'>);
+        if (status === 'Accepted') setImmediate(() => void this.recompute());
+        return { status };
       }
       case 'GetCompositeSchedule':
-        return this.onGetCompositeSchedule(payload as OcppRequest<'GetCompositeSchedule'>);
+        return this.profiles.composite(
+          payload as OcppRequest<'GetCompositeSchedule'>,
+          this.clock.now(),
+          this.timestamp(),
+        );
       case 'TriggerMessage':
         return this.onTriggerMessage(payload as OcppRequest<'TriggerMessage'>);
       case 'UnlockConnector':
@@ -884,12 +817,16 @@ export class EaseeChargePoint {
         setImmediate(() => void this.endTransaction('Remote'));
         return { status: 'Accepted' };
       }
-      case 'SendLocalList':
-        return this.onSendLocalList(payload as OcppRequest<'SendLocalList'>);
+      case 'SendLocalList': {
+        if (!this.configuration.flag('LocalAuthListEnabled')) return { status: 'NotSupported' };
+        const maxPerMessage = this.configuration.integer('SendLocalListMaxLength');
+        const maxHeld = this.configuration.integer('LocalAuthListMaxLength');
+        return { status: this.localList.send(payload as OcppRequest<'SendLocalList'>, maxPerMessage, maxHeld) };
+      }
       case 'GetLocalListVersion':
         return { listVersion: this.configuration.flag('LocalAuthListEnabled') ? this.localList.version : -1 };
       case 'DataTransfer':
-        return this.onDataTransfer(payload as OcppRequest<'DataTransfer'>);
+        return easeeDataTransfer(payload as OcppRequest<'DataTransfer'>, this.transactions);
       default:
         if (unsupportedActions.has(action)) throw new OcppError('NotSupported', `${action} is not offered by Easee`);
         throw new OcppError('NotImplemented', `unknown action ${action}`);
@@ -897,27 +834,12 @@ export class EaseeChargePoint {
   }
 
   private onSetChargingProfile(request: OcppRequest<'SetChargingProfile'>): OcppResponse<'SetChargingProfile'> {
-    const profile = request.csChargingProfiles as ChargingProfile;
-    if (easeeRefusal(request.connectorId, profile) !== undefined) return { status: 'Rejected' };
+    const status = this.profiles.set(request);
+    if (status !== 'Accepted') return { status };
     // Stored in flash: every accepted profile is a write, which is why a central system must ration them.
-    this.profiles.install(profile);
     this.counters.profileWrites += 1;
     setImmediate(() => void this.recompute());
-    return { status: 'Accepted' };
-  }
-
-  /** Easee's deviation: the active profile's own schedule, not a composite of all of them. */
-  private onGetCompositeSchedule(request: OcppRequest<'GetCompositeSchedule'>): OcppResponse<'GetCompositeSchedule'> {
-    const active = this.profiles.active(this.clock.now());
-    if (active === undefined || request.connectorId > 1 || request.chargingRateUnit === 'W') {
-      return { status: 'Rejected' };
-    }
-    return {
-      status: 'Accepted',
-      connectorId: request.connectorId,
-      scheduleStart: this.timestamp(),
-      chargingSchedule: active.profile.chargingSchedule,
-    };
+    return { status };
   }
 
   private onTriggerMessage(request: OcppRequest<'TriggerMessage'>): OcppResponse<'TriggerMessage'> {
@@ -942,12 +864,7 @@ export class EaseeChargePoint {
             meterValue: [
               {
                 timestamp: this.timestamp(),
-                sampledValue: [
-                  {
-                    ...this.sample('Energy.Active.Import.Register', Math.round(this.registerWh)),
-                    context: 'Trigger',
-                  },
-                ],
+                sampledValue: [this.sample('Energy.Active.Import.Register', undefined, 'Trigger')],
               },
             ],
           });
@@ -989,54 +906,6 @@ export class EaseeChargePoint {
       setImmediate(() => void this.beginTransaction(request.idTag, 'Remote'));
     }
     return { status: 'Accepted' };
-  }
-
-  /** SendLocalList within the charger's limits: SendLocalListMaxLength per message, LocalAuthListMaxLength held. */
-  private onSendLocalList(request: OcppRequest<'SendLocalList'>): OcppResponse<'SendLocalList'> {
-    if (!this.configuration.flag('LocalAuthListEnabled')) return { status: 'NotSupported' };
-    if (request.updateType === 'Differential' && request.listVersion <= this.localList.version) {
-      return { status: 'VersionMismatch' };
-    }
-    const entries = request.localAuthorizationList ?? [];
-    if (entries.length > this.configuration.integer('SendLocalListMaxLength')) return { status: 'Failed' };
-    const statuses = new Map(request.updateType === 'Full' ? [] : this.localList.statuses);
-    for (const entry of entries) {
-      const key = entry.idTag.toUpperCase();
-      if (entry.idTagInfo === undefined) statuses.delete(key);
-      else statuses.set(key, entry.idTagInfo.status);
-    }
-    if (statuses.size > this.configuration.integer('LocalAuthListMaxLength')) return { status: 'Failed' };
-    this.localList.statuses.clear();
-    for (const [key, value] of statuses) this.localList.statuses.set(key, value);
-    this.localList.version = request.listVersion;
-    return { status: 'Accepted' };
-  }
-
-  private onDataTransfer(request: OcppRequest<'DataTransfer'>): OcppResponse<'DataTransfer'> {
-    if (request.vendorId !== 'no.easee') return { status: 'UnknownVendorId' };
-    switch (request.messageId?.toLowerCase()) {
-      case 'overrideschedule':
-        return { status: 'Accepted' };
-      case 'listeaseesessions':
-        return {
-          status: 'Accepted',
-          data: JSON.stringify(
-            this.transactions
-              .filter((transaction) => transaction.stoppedAt !== undefined)
-              .map((transaction) => ({
-                connectorId: 1,
-                idTag: transaction.idTag,
-                meterStart: transaction.meterStartWh,
-                start: new Date(transaction.startedAt).toISOString(),
-                meterStop: transaction.meterStopWh,
-                stop: new Date(transaction.stoppedAt as number).toISOString(),
-                sequenceNumber: transaction.sessionId,
-              })),
-          ),
-        };
-      default:
-        return { status: 'UnknownMessageId' };
-    }
   }
 }
 

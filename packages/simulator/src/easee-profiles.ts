@@ -1,4 +1,4 @@
-import type { SetChargingProfileRequest } from '@fleetwire/ocpp';
+import type { OcppRequest, OcppResponse, SetChargingProfileRequest } from '@fleetwire/ocpp';
 
 export type ChargingProfile = SetChargingProfileRequest['csChargingProfiles'];
 
@@ -67,6 +67,44 @@ export class EaseeProfiles {
       }
     }
     this.byId.set(profile.chargingProfileId, profile);
+  }
+
+  /** SetChargingProfile: kept (in flash) unless an Easee refuses it. */
+  set(request: OcppRequest<'SetChargingProfile'>): OcppResponse<'SetChargingProfile'>['status'] {
+    const profile = request.csChargingProfiles as ChargingProfile;
+    if (easeeRefusal(request.connectorId, profile) !== undefined) return 'Rejected';
+    this.install(profile);
+    return 'Accepted';
+  }
+
+  /** ClearChargingProfile: Accepted when anything matched. */
+  clearFor(request: OcppRequest<'ClearChargingProfile'>): OcppResponse<'ClearChargingProfile'>['status'] {
+    const cleared = this.clear({
+      ...(request.id === undefined ? {} : { id: request.id }),
+      ...(request.chargingProfilePurpose === undefined
+        ? {}
+        : { chargingProfilePurpose: request.chargingProfilePurpose }),
+      ...(request.stackLevel === undefined ? {} : { stackLevel: request.stackLevel }),
+    });
+    return cleared ? 'Accepted' : 'Unknown';
+  }
+
+  /** Easee's GetCompositeSchedule: the active profile's own schedule, not a composite of all of them. */
+  composite(
+    request: OcppRequest<'GetCompositeSchedule'>,
+    now: number,
+    scheduleStart: string,
+  ): OcppResponse<'GetCompositeSchedule'> {
+    const active = this.active(now);
+    if (active === undefined || request.connectorId > 1 || request.chargingRateUnit === 'W') {
+      return { status: 'Rejected' };
+    }
+    return {
+      status: 'Accepted',
+      connectorId: request.connectorId,
+      scheduleStart,
+      chargingSchedule: active.profile.chargingSchedule,
+    };
   }
 
   /** ClearChargingProfile: whether anything matched. */

@@ -277,7 +277,7 @@ describe('the other stream commands', () => {
     const device = await chargePoint();
     expect(await device.onStreamCommand(48, { current: 8, ttlMinutes: 60 })).toBe(true);
     await device.plugIn(new Car(threePhase16A, 0.2));
-    expect(device.dynamicCurrent).toBeUndefined();
+    expect(device.limits.dynamicCurrent).toBeUndefined();
     expect(observations.filter((o) => o.id === 48).map((o) => o.value)).toEqual([8, 32]);
   });
 

@@ -607,4 +607,18 @@ export function withAccessErrors(responses: Record<number, unknown>): Record<num
 
 export { error as errorResponse };
 
+/** The answers of a route that sends the charger a CALL and waits for its answer. */
+export const chargerCallErrors = {
+  502: error('The charger answered with a CALLERROR'),
+  503: error('The charger is not connected'),
+  504: error('The charger did not answer in time'),
+} as const;
+
+/** The path parameters of a recent command of one charger. */
+export const recentCommandParams = {
+  type: 'object',
+  required: ['serial', 'requestId'],
+  properties: { serial: serialParam, requestId: { type: 'string', maxLength: 64 } },
+} as const;
+
 export const eventTypesDescription = `Event types: ${fleetEventTypes.join(', ')} (audit for admin tokens only).`;

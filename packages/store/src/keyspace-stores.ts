@@ -11,6 +11,7 @@ import {
   type JournaledInputs,
   type ListedCharger,
   type LiveState,
+  matchesTransaction,
   maxTransactionId,
   type OrphanStop,
   type Page,
@@ -344,15 +345,6 @@ function transactionKey(id: number): string {
   return id.toString().padStart(10, '0');
 }
 
-function matches(record: TransactionRecord, filter: TransactionFilter): boolean {
-  return (
-    (filter.serial === undefined || record.serial === filter.serial) &&
-    (filter.idTag === undefined || record.idTag.toLowerCase() === filter.idTag.toLowerCase()) &&
-    (filter.from === undefined || record.startedAt >= filter.from) &&
-    (filter.to === undefined || record.startedAt < filter.to)
-  );
-}
-
 export class KeyspaceTransactionStore implements TransactionStore {
   private readonly keyspace: Keyspace;
 
@@ -387,7 +379,7 @@ export class KeyspaceTransactionStore implements TransactionStore {
     const items: TransactionRecord[] = [];
     for (let i = firstKeyAfter(keys, page.after); i < keys.length; i++) {
       const record = this.keyspace.get<TransactionRecord>('txn', keys[i] as string) as TransactionRecord;
-      if (!matches(record, filter)) continue;
+      if (!matchesTransaction(record, filter)) continue;
       if (items.length === page.limit) return { items, next: transactionKey((items.at(-1) as TransactionRecord).id) };
       items.push(record);
     }

@@ -150,6 +150,15 @@ export interface TransactionFilter {
   readonly to?: string;
 }
 
+export function matchesTransaction(record: TransactionRecord, filter: TransactionFilter): boolean {
+  return (
+    (filter.serial === undefined || record.serial === filter.serial) &&
+    (filter.idTag === undefined || record.idTag.toLowerCase() === filter.idTag.toLowerCase()) &&
+    (filter.from === undefined || record.startedAt >= filter.from) &&
+    (filter.to === undefined || record.startedAt < filter.to)
+  );
+}
+
 export interface OrphanStop {
   readonly serial: string;
   readonly eventId: string;

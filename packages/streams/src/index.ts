@@ -6,4 +6,4 @@ export {
 } from './jetstream-easee.ts';
 export { JetStreamEventLog } from './jetstream-event-log.ts';
 export { LocalCommandQueue, LocalEaseeStream } from './local-easee.ts';
-export { ensureStream } from './streams.ts';
+export { ensureStream, ensureStreams } from './streams.ts';

@@ -1,4 +1,5 @@
-import type { JetStreamManager, StreamConfig } from '@nats-io/jetstream';
+import { type JetStreamManager, jetstreamManager, type StreamConfig } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 
 const nanos = (ms: number) => ms * 1_000_000;
 
@@ -56,4 +57,10 @@ export async function ensureStream(jsm: JetStreamManager, name: StreamName, repl
     if (!/stream not found/i.test(String(error))) throw error;
     await jsm.streams.add(config);
   }
+}
+
+/** Creates or updates each of a role's streams at its start-up. */
+export async function ensureStreams(connection: NatsConnection, names: readonly StreamName[]): Promise<void> {
+  const manager = await jetstreamManager(connection);
+  for (const name of names) await ensureStream(manager, name);
 }

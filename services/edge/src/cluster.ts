@@ -3,9 +3,8 @@ import { TokenSet } from '@fleetwire/auth';
 import { NatsBus } from '@fleetwire/bus';
 import type { Config } from '@fleetwire/config';
 import { connectRedis, redisStores } from '@fleetwire/store';
-import { ensureStream, JetStreamEventLog } from '@fleetwire/streams';
+import { ensureStreams, JetStreamEventLog } from '@fleetwire/streams';
 import { announceWait, type FleetwireMetrics, type Logger } from '@fleetwire/telemetry';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { type RunningEdge, startEdge } from './edge.ts';
 
 /** An edge of a cluster: sockets and the API here, everything else over NATS; registrations read from Redis. */
@@ -15,16 +14,9 @@ export async function startClusterEdge(
   metrics?: FleetwireMetrics,
 ): Promise<RunningEdge & { readonly id: string }> {
   const id = config.instanceId ?? `${hostname()}-${process.pid}`;
-  const bus = await announceWait(
-    logger,
-    `NATS at ${config.natsUrl}`,
-    NatsBus.connect({
-      servers: config.natsUrl as string,
-      name: `fleetwire edge ${id}`,
-      onStatus: (status) => logger.info({ status }, 'NATS connection'),
-    }),
-  );
-  await ensureStream(await jetstreamManager(bus.connection), 'FW_EVENTS');
+  const nats = NatsBus.connect({ servers: config.natsUrl as string, name: `fleetwire edge ${id}`, log: logger });
+  const bus = await announceWait(logger, `NATS at ${config.natsUrl}`, nats);
+  await ensureStreams(bus.connection, ['FW_EVENTS']);
   const stores = redisStores(connectRedis(config.redisUrl as string), {
     shardCount: config.shards,
     events: new JetStreamEventLog(bus.connection),

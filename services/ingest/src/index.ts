@@ -2,9 +2,8 @@ import { hostname } from 'node:os';
 import { NatsBus } from '@fleetwire/bus';
 import type { Config, EaseeStreamConfig } from '@fleetwire/config';
 import { EaseeBridge, type EaseeBridgeOptions } from '@fleetwire/easee-bridge';
-import { ensureStream, JetStreamCommandSource, JetStreamEaseePort } from '@fleetwire/streams';
+import { ensureStreams, JetStreamCommandSource, JetStreamEaseePort } from '@fleetwire/streams';
 import { announceWait, type FleetwireMetrics, type Logger, type Readiness } from '@fleetwire/telemetry';
-import { jetstreamManager } from '@nats-io/jetstream';
 
 export interface RunningIngest {
   readonly id: string;
@@ -41,17 +40,9 @@ export async function startClusterIngest(
   metrics?: FleetwireMetrics,
 ): Promise<RunningIngest> {
   const id = config.instanceId ?? `${hostname()}-${process.pid}`;
-  const bus = await announceWait(
-    logger,
-    `NATS at ${config.natsUrl}`,
-    NatsBus.connect({
-      servers: config.natsUrl as string,
-      name: `fleetwire ingest ${id}`,
-      onStatus: (status) => logger.info({ status }, 'NATS connection'),
-    }),
-  );
-  const manager = await jetstreamManager(bus.connection);
-  for (const stream of ['FW_EASEE', 'FW_EASEE_CMD', 'FW_PARKED'] as const) await ensureStream(manager, stream);
+  const nats = NatsBus.connect({ servers: config.natsUrl as string, name: `fleetwire ingest ${id}`, log: logger });
+  const bus = await announceWait(logger, `NATS at ${config.natsUrl}`, nats);
+  await ensureStreams(bus.connection, ['FW_EASEE', 'FW_EASEE_CMD', 'FW_PARKED']);
   const bridge = easeeBridge(
     config,
     { port: new JetStreamEaseePort(bus.connection), commands: new JetStreamCommandSource(bus.connection) },

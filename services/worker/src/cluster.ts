@@ -4,9 +4,8 @@ import { NatsBus } from '@fleetwire/bus';
 import type { Config } from '@fleetwire/config';
 import { ShardCoordinator } from '@fleetwire/sharding';
 import { connectRedis, redisReady, redisStores } from '@fleetwire/store';
-import { ensureStream, JetStreamCommandSink, JetStreamEventLog, JetStreamShardStreams } from '@fleetwire/streams';
+import { ensureStreams, JetStreamCommandSink, JetStreamEventLog, JetStreamShardStreams } from '@fleetwire/streams';
 import { announceWait, type FleetwireMetrics, type Logger, type Readiness } from '@fleetwire/telemetry';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { actorHostOptions } from './host-options.ts';
 
 export interface ClusterWorker {
@@ -30,17 +29,9 @@ export async function startClusterWorker(
   metrics?: FleetwireMetrics,
 ): Promise<ClusterWorker> {
   const id = config.instanceId ?? hostname();
-  const bus = await announceWait(
-    logger,
-    `NATS at ${config.natsUrl}`,
-    NatsBus.connect({
-      servers: config.natsUrl as string,
-      name: `fleetwire worker ${id}`,
-      onStatus: (status) => logger.info({ status }, 'NATS connection'),
-    }),
-  );
-  const manager = await jetstreamManager(bus.connection);
-  for (const stream of ['FW_EVENTS', 'FW_EASEE', 'FW_EASEE_CMD'] as const) await ensureStream(manager, stream);
+  const nats = NatsBus.connect({ servers: config.natsUrl as string, name: `fleetwire worker ${id}`, log: logger });
+  const bus = await announceWait(logger, `NATS at ${config.natsUrl}`, nats);
+  await ensureStreams(bus.connection, ['FW_EVENTS', 'FW_EASEE', 'FW_EASEE_CMD']);
   const redis = connectRedis(config.redisUrl as string);
   await announceWait(logger, `Redis at ${config.redisUrl}`, redisReady(redis));
   const stores = redisStores(redis, { shardCount: config.shards, events: new JetStreamEventLog(bus.connection) });

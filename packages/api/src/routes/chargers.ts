@@ -5,7 +5,14 @@ import { chargePointStatuses } from '@fleetwire/ocpp';
 import type { FastifyInstance } from 'fastify';
 import type { ApiOptions } from '../context.ts';
 import { importSummary, readImportRows } from '../csv.ts';
-import { errorResponse, ref, serialParam, withAccessErrors } from '../schemas.ts';
+import {
+  chargerCallErrors,
+  errorResponse,
+  recentCommandParams,
+  ref,
+  serialParam,
+  withAccessErrors,
+} from '../schemas.ts';
 import { listedView, registrationView as view, withIsoTimes } from '../views.ts';
 import { askWorker, replyWith } from '../worker-requests.ts';
 
@@ -249,9 +256,7 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
           400: errorResponse('The body breaks its schema'),
           404: errorResponse('Unknown charger'),
           409: errorResponse('Refused by an Easee rule (the write budget, for a profile)'),
-          502: errorResponse('The charger answered with a CALLERROR'),
-          503: errorResponse('The charger is not connected'),
-          504: errorResponse('The charger did not answer in time'),
+          ...chargerCallErrors,
         }),
       },
     },
@@ -375,11 +380,7 @@ export function chargerRoutes(app: FastifyInstance, options: ApiOptions): void {
         operationId: 'getOcppCommand',
         summary: 'A recent OCPP command and how it ended; for RemoteStartTransaction, the transaction it led to',
         tags: ['commands'],
-        params: {
-          type: 'object',
-          required: ['serial', 'requestId'],
-          properties: { serial: serialParam, requestId: { type: 'string', maxLength: 64 } },
-        },
+        params: recentCommandParams,
         response: withAccessErrors({
           200: { ...ref('CommandRecord'), description: 'The command' },
           404: errorResponse('Unknown charger, or no recent command with that id'),

@@ -3,7 +3,7 @@ import { ruleSettingsOf } from '@fleetwire/contracts';
 import { centralSystemInitiated, isCentralSystemAction, validateRequest } from '@fleetwire/ocpp';
 import type { FastifyInstance } from 'fastify';
 import type { ApiOptions } from '../context.ts';
-import { errorResponse, ref, serialParam, withAccessErrors } from '../schemas.ts';
+import { chargerCallErrors, errorResponse, ref, serialParam, withAccessErrors } from '../schemas.ts';
 import { askWorker, replyWith } from '../worker-requests.ts';
 
 interface CommandParams {
@@ -43,9 +43,7 @@ export function commandRoutes(app: FastifyInstance, options: ApiOptions): void {
           400: errorResponse('Not a central-system action, or a payload that breaks its OCA schema (with `code`)'),
           404: errorResponse('Unknown charger'),
           409: errorResponse('Refused by an Easee rule, named in `rule`; nothing reached the charger'),
-          502: errorResponse('The charger answered with a CALLERROR'),
-          503: errorResponse('The charger is not connected'),
-          504: errorResponse('The charger did not answer in time'),
+          ...chargerCallErrors,
         }),
       },
     },

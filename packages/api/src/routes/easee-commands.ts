@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { commandCatalog } from '@fleetwire/easee';
 import type { FastifyInstance } from 'fastify';
 import type { ApiOptions } from '../context.ts';
-import { errorResponse, ref, serialParam, withAccessErrors } from '../schemas.ts';
+import { errorResponse, recentCommandParams, ref, serialParam, withAccessErrors } from '../schemas.ts';
 import { withIsoTimes } from '../views.ts';
 import { askWorker, replyWith } from '../worker-requests.ts';
 
@@ -69,11 +69,7 @@ export function easeeCommandRoutes(app: FastifyInstance, options: ApiOptions): v
         operationId: 'getEaseeCommand',
         summary: 'The outcome of an Easee command, or that it is still pending',
         tags: ['commands'],
-        params: {
-          type: 'object',
-          required: ['serial', 'requestId'],
-          properties: { serial: serialParam, requestId: { type: 'string', maxLength: 64 } },
-        },
+        params: recentCommandParams,
         response: withAccessErrors({
           200: { ...ref('EaseeCommandOutcome'), description: 'The outcome, or status pending' },
           404: errorResponse('No recent Easee command with that id for the charger'),

@@ -25,6 +25,7 @@ import type {
   TransactionFilter,
   TransactionStore,
 } from '../stores.ts';
+import { matchesTransaction } from '../stores.ts';
 import { redisKeys } from './keys.ts';
 import { defineScripts } from './scripts.ts';
 
@@ -394,15 +395,6 @@ class RedisSnapshotStore implements SnapshotStore {
   }
 }
 
-function matches(record: TransactionRecord, filter: TransactionFilter): boolean {
-  return (
-    (filter.serial === undefined || record.serial === filter.serial) &&
-    (filter.idTag === undefined || record.idTag.toLowerCase() === filter.idTag.toLowerCase()) &&
-    (filter.from === undefined || record.startedAt >= filter.from) &&
-    (filter.to === undefined || record.startedAt < filter.to)
-  );
-}
-
 class RedisTransactionStore implements TransactionStore {
   private readonly redis: Redis;
 
@@ -448,7 +440,7 @@ class RedisTransactionStore implements TransactionStore {
       const records = await this.redis.mget(ids.map((id) => redisKeys.transaction(Number(id))));
       for (const text of records) {
         const record = parse<TransactionRecord>(text);
-        if (record === undefined || !matches(record, filter)) continue;
+        if (record === undefined || !matchesTransaction(record, filter)) continue;
         if (items.length === page.limit) return { items, next: String((items.at(-1) as TransactionRecord).id) };
         items.push(record);
       }

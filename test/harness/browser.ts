@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { chromiumLaunchOptions } from '@fleetwire/devcluster';
 import { type Browser, chromium } from 'playwright-core';
 import { repoRoot } from './fleetwire-process.ts';
 
 /** Debian's Chromium, which `pnpm test` installs with apt when it can (scripts/fw). */
-export const chromiumPath = '/usr/bin/chromium';
+export const chromiumPath = chromiumLaunchOptions.executablePath;
 
 /** Why browser tests cannot run here, or undefined when they can. */
 export function browserUnavailable(): string | undefined {
@@ -15,18 +16,7 @@ export function browserUnavailable(): string | undefined {
 }
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  return chromium.launch({ ...chromiumLaunchOptions, args: [...chromiumLaunchOptions.args] });
 }
 
 /** Where a suite's screenshots go: test/artifacts/<suite>/ (kept out of git). */

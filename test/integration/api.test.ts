@@ -5,11 +5,11 @@ import { ApiClient } from '../harness/api-client.ts';
 import { connectCharger } from '../harness/chargers.ts';
 import { OperationCoverage } from '../harness/coverage.ts';
 import { FleetwireProcess } from '../harness/fleetwire-process.ts';
-import { freshVhost } from '../harness/rabbit.ts';
+import { easeeOperator, easeeStreamEnv, freshVhost } from '../harness/rabbit.ts';
 import { type ReceivedCall, recordingCharger } from '../harness/recording-charger.ts';
 import { SseClient } from '../harness/sse.ts';
 
-const operator = { queue: 'Operator_900.Q', exchange: 'Operator_900.C.X', originApplication: 'Fleetwire.Easee' };
+const operator = easeeOperator('900');
 const password = 'api-suite-password-1';
 const profile = (overrides: Record<string, unknown> = {}, schedule: Record<string, unknown> = {}) => ({
   connectorId: 1,
@@ -43,10 +43,7 @@ describe('the operator API, endpoint by endpoint', () => {
     cloud = await new FakeEaseeCloud(amqpUrl, '900').start();
     fleetwire = await new FleetwireProcess({
       env: {
-        EASEE_AMQP_URL: amqpUrl,
-        EASEE_QUEUE: operator.queue,
-        EASEE_EXCHANGE: operator.exchange,
-        EASEE_ORIGIN_APPLICATION: operator.originApplication,
+        ...easeeStreamEnv(amqpUrl, operator),
         EASEE_COMMAND_TIMEOUT_S: '1',
         EASEE_COMMAND_ATTEMPTS: '2',
         OCPP_CALL_TIMEOUT_MS: '1500',

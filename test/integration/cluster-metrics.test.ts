@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../harness/api-client.ts';
 import { connectCharger } from '../harness/chargers.ts';
 import { debianTool } from '../harness/debian.ts';
-import { freshVhost } from '../harness/rabbit.ts';
+import { easeeOperator, freshVhost } from '../harness/rabbit.ts';
 
-const operator = { queue: 'Operator_5151.Q', exchange: 'Operator_5151.C.X', originApplication: 'Fleetwire.Easee' };
+const operator = easeeOperator('5151');
 
 async function scrape(url: string): Promise<string> {
   const response = await fetch(`${url}/metrics`);

@@ -14,11 +14,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../harness/api-client.ts';
 import { readAllEvents, readStream } from '../harness/event-stream.ts';
 import { FleetRecorder } from '../harness/fleet-recorder.ts';
-import { freshVhost } from '../harness/rabbit.ts';
+import { easeeOperator, freshVhost } from '../harness/rabbit.ts';
 
 const chargerCount = 2_000;
 const prefix = 'EHROLL';
-const operator = { queue: 'Operator_6161.Q', exchange: 'Operator_6161.C.X', originApplication: 'Fleetwire.Easee' };
+const operator = easeeOperator('6161');
 const reconnectBoundMs = 60_000;
 
 /** Runs `task` over `items`, `width` at a time. */

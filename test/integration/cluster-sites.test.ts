@@ -14,12 +14,13 @@ import {
 } from '@fleetwire/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../harness/api-client.ts';
+import { easeeOperator } from '../harness/rabbit.ts';
 
 // Site load management on the real thing: NATS, Redis and RabbitMQ, two workers, the simulator's Easee chargers
 // behind 20 fuses through a 30-minute simulated day (ten times as fast as real time), sampled every simulated
 // second — while the worker that owns most sites is killed, and while the stream broker restarts.
 
-const operator = { queue: 'Operator_88.Q', exchange: 'Operator_88.C.X', originApplication: 'Fleetwire.Easee' };
+const operator = easeeOperator('88');
 const speed = 10;
 const simulatedMinutes = 30;
 const shards = 32;

@@ -4,13 +4,13 @@ import type { RPCClient } from 'ocpp-rpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../harness/api-client.ts';
 import { FleetwireProcess } from '../harness/fleetwire-process.ts';
-import { freshVhost } from '../harness/rabbit.ts';
+import { easeeOperator, easeeStreamEnv, freshVhost } from '../harness/rabbit.ts';
 import { type ReceivedCall, recordingCharger } from '../harness/recording-charger.ts';
 
 // What an Easee operator is promised, tried as a user would: `pnpm start` with the Easee stream, a strict
 // independent OCPP client (ocpp-rpc) for the rules and the simulator (Easee charge points behind a fake cloud).
 
-const operator = { queue: 'Operator_5151.Q', exchange: 'Operator_5151.C.X', originApplication: 'Fleetwire.Easee' };
+const operator = easeeOperator('5151');
 const password = 'correctness-0123456789';
 const car = { name: 'Test car', batteryKWh: 75, maxCurrentA: 16, phases: 3 } as const;
 
@@ -46,10 +46,7 @@ describe('Easee correctness, end to end', () => {
         EASEE_COMMAND_TIMEOUT_S: '2',
         EASEE_COMMAND_ATTEMPTS: '3',
         AVAILABILITY_HOLD_S: '5',
-        EASEE_AMQP_URL: amqpUrl,
-        EASEE_QUEUE: operator.queue,
-        EASEE_EXCHANGE: operator.exchange,
-        EASEE_ORIGIN_APPLICATION: operator.originApplication,
+        ...easeeStreamEnv(amqpUrl, operator),
       },
     }).start();
     api = new ApiClient(fleetwire.apiUrl, fleetwire.token);

@@ -3,8 +3,9 @@ import { FakeEaseeCloud } from '@fleetwire/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../harness/api-client.ts';
 import { readStream } from '../harness/event-stream.ts';
+import { easeeOperator } from '../harness/rabbit.ts';
 
-const operator = { queue: 'Operator_77.Q', exchange: 'Operator_77.C.X', originApplication: 'Fleetwire.Easee' };
+const operator = easeeOperator('77');
 const serials = Array.from({ length: 20 }, (_, i) => `EHFAIL${String(i).padStart(3, '0')}`);
 const started = Date.parse('2026-11-22T00:00:00Z');
 

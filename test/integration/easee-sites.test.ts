@@ -4,13 +4,13 @@ import { Car, EaseeChargePoint, FakeEaseeCloud, SeededRandom, WallClock } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../harness/api-client.ts';
 import { FleetwireProcess } from '../harness/fleetwire-process.ts';
-import { freshVhost } from '../harness/rabbit.ts';
+import { easeeOperator, easeeStreamEnv, freshVhost } from '../harness/rabbit.ts';
 import { SseClient } from '../harness/sse.ts';
 
 // Site load management as an operator uses it: `pnpm start` with the Easee stream, a site defined over the API,
 // simulated Easee charge points with cars that arrive, tap a card and leave, and what they offer sampled all along.
 
-const operator = { queue: 'Operator_6161.Q', exchange: 'Operator_6161.C.X', originApplication: 'Fleetwire.Easee' };
+const operator = easeeOperator('6161');
 const password = 'sites-0123456789abcdef';
 const card = 'SITETAG1';
 const bigCar = { name: 'Big car', batteryKWh: 100, maxCurrentA: 32, phases: 3 } as const;
@@ -35,10 +35,7 @@ describe('a site sharing its fuse, end to end', () => {
     cloud = await new FakeEaseeCloud(amqpUrl, '6161').start();
     fleetwire = await new FleetwireProcess({
       env: {
-        EASEE_AMQP_URL: amqpUrl,
-        EASEE_QUEUE: operator.queue,
-        EASEE_EXCHANGE: operator.exchange,
-        EASEE_ORIGIN_APPLICATION: operator.originApplication,
+        ...easeeStreamEnv(amqpUrl, operator),
         EASEE_COMMAND_TIMEOUT_S: '5',
         METRICS_PORT: String(metricsPort),
       },

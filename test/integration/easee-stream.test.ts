@@ -4,9 +4,9 @@ import { FakeEaseeCloud } from '@fleetwire/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../harness/api-client.ts';
 import { readStream } from '../harness/event-stream.ts';
-import { freshVhost } from '../harness/rabbit.ts';
+import { easeeOperator, freshVhost } from '../harness/rabbit.ts';
 
-const operator = { queue: 'Operator_4242.Q', exchange: 'Operator_4242.C.X', originApplication: 'Fleetwire.Easee' };
+const operator = easeeOperator('4242');
 
 /** A random walk of values per observation type: what chargers report over a day, compressed. */
 function nextValue(observationId: number, step: number): unknown {

@@ -1,19 +1,11 @@
 import { existsSync } from 'node:fs';
+import { chromiumLaunchOptions } from '@fleetwire/devcluster';
 import { chromium } from 'playwright-core';
 import { Latency } from '../latency.ts';
 import type { BenchContext, Scenario, ScenarioReport } from '../scenario.ts';
 import { fleetwireAllInOne } from '../systems.ts';
 
-const chromiumPath = '/usr/bin/chromium';
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const chromiumPath = chromiumLaunchOptions.executablePath;
 const firstPageTargetMs = 1_000;
 const pageSize = 500;
 /** A user scrolling on should see the next rows within this. */
@@ -52,7 +44,7 @@ export const dashboard: Scenario = {
     if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath} (apt-get install -y chromium)`);
     const count = context.quick ? 5_000 : 20_000;
     const system = await fleetwireAllInOne({ API_RATE_LIMIT_PER_MINUTE: '100000' });
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    const browser = await chromium.launch({ ...chromiumLaunchOptions, args: [...chromiumLaunchOptions.args] });
     try {
       await register(system.apiUrl, system.token, count);
       context.log(`${count} chargers registered`);

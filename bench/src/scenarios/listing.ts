@@ -3,11 +3,11 @@ import { buildApi } from '@fleetwire/api';
 import { generateToken, TokenSet } from '@fleetwire/auth';
 import { InProcessBus } from '@fleetwire/bus';
 import { RedisServer } from '@fleetwire/devcluster';
+import { SeededRandom } from '@fleetwire/simulator';
 import { connectRedis, fileStores, type LiveState, memoryStores, redisStores, type Stores } from '@fleetwire/store';
 import { createLogger } from '@fleetwire/telemetry';
 import { Latency } from '../latency.ts';
 import type { BenchContext, BenchRow, LatencyChart, Scenario, ScenarioReport } from '../scenario.ts';
-import { SeededRandom } from '../seeded-random.ts';
 
 const pageTargetMs = 100;
 const shardCount = 256;

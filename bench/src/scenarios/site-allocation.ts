@@ -2,12 +2,12 @@ import { ActorHost } from '@fleetwire/actor-host';
 import { InProcessBus } from '@fleetwire/bus';
 import type { ChargerCallRequest, EdgeCallOutcome, EdgeCallRequest, SiteRecord } from '@fleetwire/contracts';
 import { shardOf, subjects } from '@fleetwire/contracts';
+import { SeededRandom } from '@fleetwire/simulator';
 import { type ChargerReport, initialSiteContext, reduceSite, type SiteContext, type SiteEvent } from '@fleetwire/site';
 import { memoryStores } from '@fleetwire/store';
 import { createLogger } from '@fleetwire/telemetry';
 import { Latency } from '../latency.ts';
 import type { BenchContext, Scenario, ScenarioReport } from '../scenario.ts';
-import { SeededRandom } from '../seeded-random.ts';
 
 const shardCount = 64;
 const chargersPerSite = 20;

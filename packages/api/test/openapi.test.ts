@@ -1,32 +1,14 @@
-import { TokenSet } from '@fleetwire/auth';
-import { InProcessBus } from '@fleetwire/bus';
-import { memoryStores } from '@fleetwire/store';
-import { createLogger } from '@fleetwire/telemetry';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApi } from '../src/index.ts';
+import { buildStandaloneApi } from '../src/index.ts';
 
 describe('the OpenAPI document', () => {
   let app: FastifyInstance;
   let document: Record<string, any>;
 
   beforeAll(async () => {
-    const stores = memoryStores(4);
-    app = await buildApi({
-      bus: new InProcessBus(),
-      chargers: stores.chargers,
-      idTags: stores.idTags,
-      sites: stores.sites,
-      transactions: stores.transactions,
-      events: stores.events,
-      tokens: stores.tokens,
-      adminTokens: TokenSet.fromTokens(['fw_openapi_test']),
-      shardCount: 4,
-      callTimeoutMs: 1_000,
-      logger: createLogger({ level: 'silent' }),
-      readiness: () => ({ ready: true }),
-    });
+    app = await buildStandaloneApi('fw_openapi_test');
     document = app.swagger() as Record<string, any>;
   });
 

@@ -176,20 +176,31 @@ export interface SiteAllocation {
   readonly fallbackA: number | null;
 }
 
-/** A site as stored and listed: its definition, by an operator. */
-export interface SiteRecord {
+/** A circuit inside a site: a fuse of its own, with the chargers behind it. */
+export interface CircuitDefinition {
+  readonly id: string;
+  readonly maxCurrentA: number;
+  readonly chargers: readonly string[];
+}
+
+/** A site as an operator defines it: the fuse per phase and the chargers behind it, some of them on circuits. */
+export interface SiteDefinition {
   readonly siteId: string;
   readonly name?: string;
+  /** The site's fuse, amps per phase. */
   readonly maxCurrentA: number;
   readonly phases: 1 | 3;
+  /** Below this a car does not charge (IEC 61851: 6 A); a charger gets at least this or nothing. */
   readonly minCurrentA: number;
+  /** Chargers directly behind the site's fuse. */
   readonly chargers: readonly string[];
-  readonly circuits: readonly {
-    readonly id: string;
-    readonly maxCurrentA: number;
-    readonly chargers: readonly string[];
-  }[];
+  readonly circuits: readonly CircuitDefinition[];
+  /** What each charger falls back to when it loses its cloud (SetDynamicCurrentOfflineFallback); absent: a fair share. */
   readonly fallbackCurrentA?: number;
+}
+
+/** A site as stored and listed: its definition, by an operator. */
+export interface SiteRecord extends SiteDefinition {
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -1,6 +1,7 @@
 export {
   type AuthorizationStatus,
   type ChargerRegistration,
+  type CircuitDefinition,
   type FleetEvent,
   type FleetEventType,
   fleetEventTypes,
@@ -9,6 +10,7 @@ export {
   type OutboundCommand,
   type Outgoing,
   type SiteAllocation,
+  type SiteDefinition,
   type SiteRecord,
   type SiteReport,
   type SiteReportItem,

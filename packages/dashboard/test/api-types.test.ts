@@ -1,9 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { buildApi } from '@fleetwire/api';
-import { TokenSet } from '@fleetwire/auth';
-import { InProcessBus } from '@fleetwire/bus';
-import { memoryStores } from '@fleetwire/store';
-import { createLogger } from '@fleetwire/telemetry';
+import { buildStandaloneApi } from '@fleetwire/api';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { describe, expect, it } from 'vitest';
 
@@ -14,21 +10,7 @@ const header =
 
 describe("the dashboard's API types", () => {
   it("are the ones the API's OpenAPI document gives", async () => {
-    const stores = memoryStores(4);
-    const app = await buildApi({
-      bus: new InProcessBus(),
-      chargers: stores.chargers,
-      idTags: stores.idTags,
-      sites: stores.sites,
-      transactions: stores.transactions,
-      events: stores.events,
-      tokens: stores.tokens,
-      adminTokens: TokenSet.fromTokens(['fw_types_test']),
-      shardCount: 4,
-      callTimeoutMs: 1_000,
-      logger: createLogger({ level: 'silent' }),
-      readiness: () => ({ ready: true }),
-    });
+    const app = await buildStandaloneApi('fw_types_test');
     const generated = header + astToString(await openapiTS(app.swagger() as never));
     await app.close();
     if (process.env.UPDATE_API_TYPES === '1') await writeFile(typesFile, generated);

@@ -4,14 +4,4 @@ import type { operations } from './api-types.ts';
 export type Fleet = operations['getFleet']['responses'][200]['content']['application/json'];
 
 /** OCPP 1.6 ChargePointStatus, in the order a connector goes through them (what the chargers filter takes). */
-export const chargePointStatuses = [
-  'Available',
-  'Preparing',
-  'Charging',
-  'SuspendedEVSE',
-  'SuspendedEV',
-  'Finishing',
-  'Reserved',
-  'Unavailable',
-  'Faulted',
-] as const;
+export { chargePointStatuses } from '@fleetwire/ocpp/statuses';

@@ -36,3 +36,20 @@ export function debianBinary(binary: string, debianPackage: string): string {
   if (installed === undefined) throw new Error(`${binary} still missing after installing ${debianPackage}`);
   return installed;
 }
+
+/**
+ * How the dashboard's tests and benchmark launch Debian's Chromium (playwright-core's `chromium.launch` options):
+ * headless, and quiet — nothing it would fetch or update on its own adds to what is measured.
+ */
+export const chromiumLaunchOptions = {
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+} as const;

@@ -1,3 +1,4 @@
+export { chromiumLaunchOptions } from './binaries.ts';
 export { RabbitMqServer, RedisServer } from './brokers.ts';
 export { childRegistryVariable, reapRegistered, signalGroup, spawnGroup } from './child-registry.ts';
 export { productionNodeFlags, repoRoot } from './fleetwire-role.ts';

@@ -1,27 +1,6 @@
-import type { SiteReport } from '@fleetwire/contracts';
+import type { SiteDefinition, SiteReport } from '@fleetwire/contracts';
 
-/** A circuit inside a site: a fuse of its own, with the chargers behind it. */
-export interface CircuitDefinition {
-  readonly id: string;
-  readonly maxCurrentA: number;
-  readonly chargers: readonly string[];
-}
-
-/** A site as an operator defines it: the fuse per phase and the chargers behind it, some of them on circuits. */
-export interface SiteDefinition {
-  readonly siteId: string;
-  readonly name?: string;
-  /** The site's fuse, amps per phase. */
-  readonly maxCurrentA: number;
-  readonly phases: 1 | 3;
-  /** Below this a car does not charge (IEC 61851: 6 A); a charger gets at least this or nothing. */
-  readonly minCurrentA: number;
-  /** Chargers directly behind the site's fuse. */
-  readonly chargers: readonly string[];
-  readonly circuits: readonly CircuitDefinition[];
-  /** What each charger falls back to when it loses its cloud (SetDynamicCurrentOfflineFallback); absent: a fair share. */
-  readonly fallbackCurrentA?: number;
-}
+export type { CircuitDefinition, SiteDefinition } from '@fleetwire/contracts';
 
 /** What a charger's actor tells its site: the contract's record (`@fleetwire/contracts`). */
 export type ChargerReport = SiteReport;

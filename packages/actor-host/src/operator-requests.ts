@@ -17,6 +17,7 @@ import {
   type EdgeCallOutcome,
   type EdgeCallRequest,
   type Outgoing,
+  retryWithBackoff,
   subjects,
 } from '@fleetwire/contracts';
 import { encodeCommand } from '@fleetwire/easee';
@@ -406,15 +407,15 @@ export class OperatorRequests {
     this.callWaiters.settle(settled.requestId, settled.outcome);
     const request: ApiRequest = { op: 'call-settled', settled };
     const deadline = this.deps.clock() + 60_000;
-    for (let backoff = 50; this.deps.clock() < deadline; backoff = Math.min(backoff * 2, 2_000)) {
-      try {
-        await this.deps.bus.request(subjects.api(this.deps.shardOf(serial), serial), request, { timeoutMs: 5_000 });
-        return;
-      } catch {
-        await timeout(backoff);
-      }
+    try {
+      await retryWithBackoff(
+        () => this.deps.bus.request(subjects.api(this.deps.shardOf(serial), serial), request, { timeoutMs: 5_000 }),
+        { firstMs: 50, maxMs: 2_000 },
+        () => this.deps.clock() >= deadline,
+      );
+    } catch {
+      this.deps.logger.warn({ serial, requestId: settled.requestId }, 'command outcome not handed to the new owner');
     }
-    this.deps.logger.warn({ serial, requestId: settled.requestId }, 'command outcome not handed to the new owner');
   }
 
   /**

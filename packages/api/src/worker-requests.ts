@@ -1,6 +1,12 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type Bus, NoRespondersError, RemoteError, RequestTimeoutError } from '@fleetwire/bus';
-import { type ApiReply, type ApiRequest, type SiteApiRequest, shardOf, subjects } from '@fleetwire/contracts';
+import {
+  type ApiReply,
+  type ApiRequest,
+  retryWithBackoff,
+  type SiteApiRequest,
+  shardOf,
+  subjects,
+} from '@fleetwire/contracts';
 import type { FastifyReply } from 'fastify';
 import { withIsoTimes } from './views.ts';
 
@@ -37,23 +43,22 @@ async function askOwner(
   what: string,
 ): Promise<ApiReply> {
   const deadline = Date.now() + timeoutMs;
-  let backoff = 25;
-  for (;;) {
-    try {
-      return await bus.request<ApiReply>(subject, request, { timeoutMs: Math.max(1, deadline - Date.now()) });
-    } catch (error) {
-      const handingOver =
-        error instanceof NoRespondersError || (error instanceof RemoteError && error.message.startsWith('not-owner:'));
-      if (handingOver && Date.now() + backoff < deadline) {
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, 1_000);
-        continue;
-      }
-      if (handingOver) return { ok: false, status: 503, error: `no worker owns this ${what} right now; retry` };
-      if (error instanceof RequestTimeoutError) return { ok: false, status: 504, error: error.message };
-      throw error;
-    }
+  try {
+    return await retryWithBackoff(
+      () => bus.request<ApiReply>(subject, request, { timeoutMs: Math.max(1, deadline - Date.now()) }),
+      { firstMs: 25, maxMs: 1_000 },
+      (error, waitMs) => !isHandingOver(error) || Date.now() + waitMs >= deadline,
+    );
+  } catch (error) {
+    if (isHandingOver(error)) return { ok: false, status: 503, error: `no worker owns this ${what} right now; retry` };
+    if (error instanceof RequestTimeoutError) return { ok: false, status: 504, error: error.message };
+    throw error;
   }
+}
+
+/** No worker owns the subject now: its shard is changing hands. */
+function isHandingOver(error: unknown): boolean {
+  return error instanceof NoRespondersError || (error instanceof RemoteError && error.message.startsWith('not-owner:'));
 }
 
 /** Sends a worker's answer: its body with 200 (202 while an Easee command is pending), or its error and status. */

@@ -1,3 +1,4 @@
+export { type Backoff, retryWithBackoff } from './backoff.ts';
 export {
   type AuthorizationStatus,
   type ChargerRegistration,

@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { EaseeStreamConfig } from '@fleetwire/config';
 import type { CommandSource, EaseeIngestPort, OutboundCommand } from '@fleetwire/contracts';
-import { isValidSerial, shardOf } from '@fleetwire/contracts';
+import { isValidSerial, retryWithBackoff, shardOf } from '@fleetwire/contracts';
 import { parseOperatorMessage } from '@fleetwire/easee';
 import { FleetwireMetrics, type Logger } from '@fleetwire/telemetry';
 import {
@@ -152,18 +151,11 @@ export class EaseeBridge {
 
   /** Retries a downstream step (the bus may be reconnecting) for as long as the message can still be acked. */
   private async untilDone(isOpen: () => boolean, step: () => Promise<void>): Promise<void> {
-    let backoff = 100;
-    for (;;) {
-      try {
-        await step();
-        return;
-      } catch (error) {
-        if (this.stopping || !isOpen()) throw error;
-        this.log.warn({ err: error }, 'downstream of the operator queue unavailable; retrying');
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, 5_000);
-      }
-    }
+    await retryWithBackoff(step, { firstMs: 100, maxMs: 5_000 }, (error) => {
+      if (this.stopping || !isOpen()) return true;
+      this.log.warn({ err: error }, 'downstream of the operator queue unavailable; retrying');
+      return false;
+    });
   }
 
   private publishCommand(command: OutboundCommand): Promise<void> {

@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type Bus, NoRespondersError, RemoteError, RequestTimeoutError } from '@fleetwire/bus';
 import type { CallOutcome, ChargerCallRequest, ChargerSessionEvent } from '@fleetwire/contracts';
-import { subjects } from '@fleetwire/contracts';
+import { retryWithBackoff, subjects } from '@fleetwire/contracts';
 
 /** The worker that owns the shard is moving, or not there yet: try again until the deadline. */
 function isRetriable(error: unknown): boolean {
@@ -28,20 +27,15 @@ export class WorkerClient {
   }
 
   private async withRetries<T>(subject: string, data: unknown, deadline: number, stop?: () => boolean): Promise<T> {
-    let backoff = 25;
-    for (;;) {
-      const remaining = deadline - Date.now();
-      try {
-        return await this.bus.request<T>(subject, data, {
-          timeoutMs: Math.max(1, Math.min(remaining, this.attemptTimeoutMs)),
-        });
-      } catch (error) {
-        if (!isRetriable(error) || Date.now() + backoff >= deadline || stop?.() === true) throw error;
-        await sleep(backoff);
-        // Short: a shard is back as soon as its new owner subscribes, and a charger is waiting.
-        backoff = Math.min(backoff * 2, 250);
-      }
-    }
+    return retryWithBackoff(
+      () =>
+        this.bus.request<T>(subject, data, {
+          timeoutMs: Math.max(1, Math.min(deadline - Date.now(), this.attemptTimeoutMs)),
+        }),
+      // Short: a shard is back as soon as its new owner subscribes, and a charger is waiting.
+      { firstMs: 25, maxMs: 250 },
+      (error, waitMs) => !isRetriable(error) || Date.now() + waitMs >= deadline || stop?.() === true,
+    );
   }
 
   call(shard: number, serial: string, request: ChargerCallRequest, deadline: number): Promise<CallOutcome> {

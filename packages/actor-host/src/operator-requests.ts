@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Bus, NoRespondersError, RequestTimeoutError } from '@fleetwire/bus';
 import {
   type CentralOutcome,
@@ -173,7 +174,7 @@ export class OperatorRequests {
   async idle(maxMs: number): Promise<void> {
     const deadline = Date.now() + maxMs;
     while (this.inFlight.size > 0 && Date.now() < deadline) {
-      await Promise.race([Promise.allSettled([...this.inFlight]), timeout(deadline - Date.now())]);
+      await Promise.race([Promise.allSettled([...this.inFlight]), sleep(deadline - Date.now())]);
     }
   }
 
@@ -250,7 +251,7 @@ export class OperatorRequests {
     const { dynamicCurrent } = entry.actor.getSnapshot().context;
     // Over the stream the response may take a minute: answer 202 after waitMs, the outcome is in the events.
     if (dynamicCurrent?.requestId === requestId && dynamicCurrent.channel === 'easee-stream') {
-      const early = await Promise.race([outcome, timeout(request.waitMs)]);
+      const early = await Promise.race([outcome, sleep(request.waitMs)]);
       if (early === undefined) {
         return { ok: true, body: { requestId, channel: 'easee-stream', status: 'pending', amps: dynamicCurrent.amps } };
       }
@@ -480,8 +481,4 @@ export class OperatorRequests {
     const waited = await settled;
     return waited === undefined ? { ok: true, body: { requestId, status: 'pending' } } : { ok: true, body: waited };
   }
-}
-
-function timeout(ms: number): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms));
 }

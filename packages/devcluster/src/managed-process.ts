@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { signalGroup, spawnGroup } from './child-registry.ts';
 
 export interface ProcessSpec {
@@ -60,7 +61,7 @@ export class ManagedProcess {
       if (!this.running) throw new Error(`${this.spec.name} exited before "${text}":\n${this.text.slice(-4_000)}`);
       if (Date.now() > deadline)
         throw new Error(`${this.spec.name} did not print "${text}":\n${this.text.slice(-4_000)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
   }
 

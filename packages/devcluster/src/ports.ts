@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The first port of the range the kernel hands out to outgoing connections (Linux: 32768 unless tuned). */
 function ephemeralLow(): number {
@@ -39,7 +40,7 @@ export async function waitFor(
       // not yet
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 

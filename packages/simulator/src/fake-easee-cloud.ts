@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   commandEffects,
   commandResponseBody,
@@ -143,7 +144,7 @@ export class FakeEaseeCloud {
 
   private async reconnect(): Promise<void> {
     while (!this.stopped) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sleep(500);
       try {
         await this.connectNow();
         return;
@@ -274,7 +275,7 @@ export class FakeEaseeCloud {
     const spec = commandsById.get(key.id);
     const expired = Date.parse(body.ExpiresAt) < Date.now();
     if (this.misbehaviour.responseDelayMs > 0) {
-      await new Promise((resolve) => setTimeout(resolve, this.misbehaviour.responseDelayMs));
+      await sleep(this.misbehaviour.responseDelayMs);
     }
     const device = this.devices.get(key.serial);
     if (device !== undefined) {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type ChargePointListener,
   type ConnectorStatus,
@@ -187,7 +188,7 @@ export class SimulatedFleet {
         });
       });
       onProgress?.(this.started, this.chargePoints.length);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
   }
 
@@ -221,6 +222,6 @@ export class SimulatedFleet {
     this.stopped = true;
     for (const driver of this.drivers) driver.stop();
     for (const chargePoint of this.chargePoints) chargePoint.stop();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }

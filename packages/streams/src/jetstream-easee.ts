@@ -80,37 +80,22 @@ export class JetStreamShardStreams implements ShardStreamSource {
         : { deliver_policy: DeliverPolicy.All }),
     });
     const js = jetstream(this.connection);
-    let closed = false;
-    let messages: ConsumerMessages | undefined;
-    const loop = (async () => {
-      while (!closed) {
-        try {
-          const consumer = await js.consumers.get('FW_EASEE', name);
-          messages = await consumer.consume({ max_messages: 500 });
-          const acks = new AckFloor<JsMsg>((message) => message.ack());
-          for await (const message of messages) {
-            deliver({
-              seq: message.seq,
-              message: message.json<StreamMessage>(),
-              ack: acks.delivered(message.seq, message),
-              // Left to the ack wait: with acknowledgement by floor, a nak would not move the floor past it.
-              nak: () => {},
-            });
-          }
-          acks.flush();
-        } catch {
-          // Consumer gone (a newer owner re-created it) or the bus reconnecting: try again unless closed.
-        }
-        if (!closed) await sleep(1_000);
-      }
-    })();
-    return {
-      async close() {
-        closed = true;
-        await messages?.close();
-        await loop;
-      },
-    };
+    return consumeUntilClosed(async () => {
+      const consumer = await js.consumers.get('FW_EASEE', name);
+      const acks = new AckFloor<JsMsg>((message) => message.ack());
+      return {
+        messages: await consumer.consume({ max_messages: 500 }),
+        each: (message) =>
+          deliver({
+            seq: message.seq,
+            message: message.json<StreamMessage>(),
+            ack: acks.delivered(message.seq, message),
+            // Left to the ack wait: with acknowledgement by floor, a nak would not move the floor past it.
+            nak: () => {},
+          }),
+        done: () => acks.flush(),
+      };
+    });
   }
 }
 
@@ -140,49 +125,77 @@ export class JetStreamCommandSource implements CommandSource {
   }
 
   consume(handler: (command: OutboundCommand) => Promise<void>): { close(): Promise<void> } {
-    let closed = false;
-    let messages: ConsumerMessages | undefined;
     // Commands being published, each until its acknowledgement reached the server: a stop waits for them, else a
     // command published to the operator's broker but not acknowledged here goes out again from the next ingest.
     const settling = new Set<Promise<unknown>>();
-    const loop = (async () => {
-      while (!closed) {
-        try {
-          const manager = await jetstreamManager(this.connection);
-          await manager.consumers
-            .add('FW_EASEE_CMD', {
-              durable_name: 'fw-ingest-commands',
-              ack_policy: AckPolicy.Explicit,
-              ack_wait: 30_000_000_000,
-              max_ack_pending: 500,
-            })
-            .catch(() => undefined);
-          const consumer = await jetstream(this.connection).consumers.get('FW_EASEE_CMD', 'fw-ingest-commands');
-          messages = await consumer.consume({ max_messages: 100 });
-          for await (const message of messages) {
-            const command = message.json<OutboundCommand>();
-            const settled = handler(command)
-              .then(
-                () => message.ackAck({ timeout: 5_000 }),
-                () => message.nak(5_000),
-              )
-              .catch(() => undefined)
-              .finally(() => settling.delete(settled));
-            settling.add(settled);
-          }
-        } catch {
-          // bus reconnecting: try again
-        }
-        if (!closed) await sleep(1_000);
-      }
-    })();
+    const consuming = consumeUntilClosed(async () => {
+      const manager = await jetstreamManager(this.connection);
+      await manager.consumers
+        .add('FW_EASEE_CMD', {
+          durable_name: 'fw-ingest-commands',
+          ack_policy: AckPolicy.Explicit,
+          ack_wait: 30_000_000_000,
+          max_ack_pending: 500,
+        })
+        .catch(() => undefined);
+      const consumer = await jetstream(this.connection).consumers.get('FW_EASEE_CMD', 'fw-ingest-commands');
+      return {
+        messages: await consumer.consume({ max_messages: 100 }),
+        each: (message) => {
+          const settled = handler(message.json<OutboundCommand>())
+            .then(
+              () => message.ackAck({ timeout: 5_000 }),
+              () => message.nak(5_000),
+            )
+            .catch(() => undefined)
+            .finally(() => settling.delete(settled));
+          settling.add(settled);
+        },
+      };
+    });
     return {
       async close() {
-        closed = true;
-        await messages?.close();
-        await loop;
+        await consuming.close();
         await Promise.allSettled([...settling]);
       },
     };
   }
+}
+
+/** One round of a consumer: its messages, what to do with each, and what to do when the round ends. */
+interface ConsumeRound {
+  readonly messages: ConsumerMessages;
+  readonly each: (message: JsMsg) => void;
+  readonly done?: () => void;
+}
+
+/**
+ * Consumes for as long as it is open, starting a new round when one ends: after a broker restart, or when a newer
+ * owner re-created the consumer. A failed round is retried a second later.
+ */
+function consumeUntilClosed(round: () => Promise<ConsumeRound>): { close(): Promise<void> } {
+  let closed = false;
+  let messages: ConsumerMessages | undefined;
+  const loop = (async () => {
+    while (!closed) {
+      try {
+        const current = await round();
+        messages = current.messages;
+        // Closed while the round was starting: nobody would stop these messages.
+        if (closed) await messages.close();
+        for await (const message of current.messages) current.each(message);
+        current.done?.();
+      } catch {
+        // The consumer gone or the bus reconnecting: try again unless closed.
+      }
+      if (!closed) await sleep(1_000);
+    }
+  })();
+  return {
+    async close() {
+      closed = true;
+      await messages?.close();
+      await loop;
+    },
+  };
 }

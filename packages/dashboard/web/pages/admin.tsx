@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { call, describeRefusal, type Schemas } from '../api.ts';
 import { useAnswer } from '../hooks.ts';
+import { Table } from '../table.tsx';
 
 export function TokensPage() {
   const [tokens, reload] = useAnswer<Schemas['TokenList']>('/api/tokens');
@@ -34,36 +35,26 @@ export function TokensPage() {
         <button type="submit">Create token</button>
       </form>
       {shown !== null && <p role="status">{shown}</p>}
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Scopes</th>
-            <th scope="col">Created</th>
-            <th scope="col">Action</th>
+      <Table columns={['Name', 'Scopes', 'Created', 'Action']}>
+        {(tokens?.body ?? []).map((token) => (
+          <tr key={token.id}>
+            <td>{token.name}</td>
+            <td>{token.scopes.join(', ')}</td>
+            <td>{token.createdAt}</td>
+            <td>
+              <button
+                type="button"
+                onClick={async () => {
+                  await call('DELETE', `/api/tokens/${encodeURIComponent(token.id)}`);
+                  reload();
+                }}
+              >
+                Revoke
+              </button>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {(tokens?.body ?? []).map((token) => (
-            <tr key={token.id}>
-              <td>{token.name}</td>
-              <td>{token.scopes.join(', ')}</td>
-              <td>{token.createdAt}</td>
-              <td>
-                <button
-                  type="button"
-                  onClick={async () => {
-                    await call('DELETE', `/api/tokens/${encodeURIComponent(token.id)}`);
-                    reload();
-                  }}
-                >
-                  Revoke
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
     </section>
   );
 }
@@ -73,31 +64,20 @@ export function AuditPage() {
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit</h1>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">Action</th>
-            <th scope="col">Charger</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(audit?.body.items ?? []).map((entry) => {
-            const record = entry as Record<string, unknown>;
-            return (
-              <tr key={String(record.id)}>
-                <td>{String(record.at ?? '')}</td>
-                <td>{String(record.actor ?? '')}</td>
-                <td>{String(record.action ?? '')}</td>
-                <td>{String(record.serial ?? '')}</td>
-                <td>{String(record.status ?? '')}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <Table columns={['When', 'Who', 'Action', 'Charger', 'Status']}>
+        {(audit?.body.items ?? []).map((entry) => {
+          const record = entry as Record<string, unknown>;
+          return (
+            <tr key={String(record.id)}>
+              <td>{String(record.at ?? '')}</td>
+              <td>{String(record.actor ?? '')}</td>
+              <td>{String(record.action ?? '')}</td>
+              <td>{String(record.serial ?? '')}</td>
+              <td>{String(record.status ?? '')}</td>
+            </tr>
+          );
+        })}
+      </Table>
     </section>
   );
 }

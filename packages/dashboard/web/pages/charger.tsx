@@ -4,6 +4,7 @@ import { LineChart, type Point, ScheduleChart } from '../charts.tsx';
 import type { FleetEvent } from '../events.ts';
 import { useAnswer, useEvents, useThrottled } from '../hooks.ts';
 import { hrefOf } from '../router.ts';
+import { Table } from '../table.tsx';
 
 type Detail = Schemas['ChargerDetail'];
 type State = Schemas['ChargerState'];
@@ -29,24 +30,15 @@ function Channels({ live }: { live: State }) {
       <section aria-labelledby="ocpp-title">
         <h2 id="ocpp-title">OCPP</h2>
         <p data-testid="ocpp-connected">{live.ocpp.connected === true ? 'connected' : 'not connected'}</p>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Connector</th>
-              <th scope="col">Status</th>
-              <th scope="col">Error code</th>
+        <Table columns={['Connector', 'Status', 'Error code']}>
+          {connectors.map(([id, connector]) => (
+            <tr key={id}>
+              <td>{id}</td>
+              <td data-testid={`connector-${id}-status`}>{String(connector.status ?? '—')}</td>
+              <td>{String(connector.errorCode ?? '—')}</td>
             </tr>
-          </thead>
-          <tbody>
-            {connectors.map(([id, connector]) => (
-              <tr key={id}>
-                <td>{id}</td>
-                <td data-testid={`connector-${id}-status`}>{String(connector.status ?? '—')}</td>
-                <td>{String(connector.errorCode ?? '—')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       </section>
       <section aria-labelledby="stream-title">
         <h2 id="stream-title">Easee stream</h2>
@@ -224,40 +216,32 @@ function Configuration({ serial, canOperate }: { serial: string; canOperate: boo
         </button>
       )}
       {keys !== null && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Key</th>
-              <th scope="col">Value</th>
+        <Table columns={['Key', 'Value']}>
+          {keys.map((entry) => (
+            <tr key={entry.key}>
+              <td>{entry.key}</td>
+              <td>
+                {entry.readonly || !canOperate ? (
+                  entry.value
+                ) : (
+                  <form
+                    class="inline"
+                    onSubmit={(event) => {
+                      event.preventDefault();
+                      const value = new FormData(event.currentTarget).get('value');
+                      void run(() =>
+                        call('POST', `${base}/ChangeConfiguration`, { key: entry.key, value: String(value) }),
+                      );
+                    }}
+                  >
+                    <input name="value" aria-label={entry.key} value={entry.value} />
+                    <button type="submit">Change</button>
+                  </form>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {keys.map((entry) => (
-              <tr key={entry.key}>
-                <td>{entry.key}</td>
-                <td>
-                  {entry.readonly || !canOperate ? (
-                    entry.value
-                  ) : (
-                    <form
-                      class="inline"
-                      onSubmit={(event) => {
-                        event.preventDefault();
-                        const value = new FormData(event.currentTarget).get('value');
-                        void run(() =>
-                          call('POST', `${base}/ChangeConfiguration`, { key: entry.key, value: String(value) }),
-                        );
-                      }}
-                    >
-                      <input name="value" aria-label={entry.key} value={entry.value} />
-                      <button type="submit">Change</button>
-                    </form>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
       {outcome !== null && <p role="status">{outcome}</p>}
     </section>
@@ -349,36 +333,23 @@ interface ScheduleShape {
 
 export function TransactionRows({ items }: { items: readonly Schemas['Transaction'][] }) {
   return (
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">Id</th>
-          <th scope="col">Charger</th>
-          <th scope="col">Id tag</th>
-          <th scope="col">Started</th>
-          <th scope="col">Stopped</th>
-          <th scope="col">kWh</th>
-          <th scope="col">Duration</th>
-        </tr>
-      </thead>
-      <tbody>
-        {items.map((tx) => {
-          const record = tx as Record<string, unknown>;
-          return (
-            <tr key={String(record.id)}>
-              <td>{String(record.id)}</td>
-              <td>
-                <a href={hrefOf('chargers', String(record.serial))}>{String(record.serial)}</a>
-              </td>
-              <td>{String(record.idTag ?? '')}</td>
-              <td>{String(record.startedAt ?? '')}</td>
-              <td>{String(record.stoppedAt ?? '')}</td>
-              <td>{record.energyKWh === undefined ? '' : String(record.energyKWh)}</td>
-              <td>{record.durationS === undefined ? '' : `${Math.round(Number(record.durationS) / 60)} min`}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <Table columns={['Id', 'Charger', 'Id tag', 'Started', 'Stopped', 'kWh', 'Duration']}>
+      {items.map((tx) => {
+        const record = tx as Record<string, unknown>;
+        return (
+          <tr key={String(record.id)}>
+            <td>{String(record.id)}</td>
+            <td>
+              <a href={hrefOf('chargers', String(record.serial))}>{String(record.serial)}</a>
+            </td>
+            <td>{String(record.idTag ?? '')}</td>
+            <td>{String(record.startedAt ?? '')}</td>
+            <td>{String(record.stoppedAt ?? '')}</td>
+            <td>{record.energyKWh === undefined ? '' : String(record.energyKWh)}</td>
+            <td>{record.durationS === undefined ? '' : `${Math.round(Number(record.durationS) / 60)} min`}</td>
+          </tr>
+        );
+      })}
+    </Table>
   );
 }

@@ -3,6 +3,7 @@ import type { FleetEvent } from '../events.ts';
 import { chargePointStatuses, type Fleet } from '../fleet.ts';
 import { useAnswer, useEvents, useThrottled } from '../hooks.ts';
 import { hrefOf } from '../router.ts';
+import { Table } from '../table.tsx';
 
 // An Easee takes no reservations: the fleet is counted by the statuses it reports.
 const statuses = chargePointStatuses.filter((status) => status !== 'Reserved');
@@ -50,24 +51,16 @@ export function FleetPage() {
         <dd>{onStream}</dd>
       </dl>
       <h2>By Easee op mode</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Op mode</th>
-            <th scope="col">Chargers</th>
+      <Table columns={['Op mode', 'Chargers']}>
+        {counts.opModes.map((mode) => (
+          <tr key={mode.opMode}>
+            <td>
+              <a href={hrefOf('chargers', undefined, { opMode: String(mode.opMode) })}>{mode.name}</a>
+            </td>
+            <td>{mode.chargers}</td>
           </tr>
-        </thead>
-        <tbody>
-          {counts.opModes.map((mode) => (
-            <tr key={mode.opMode}>
-              <td>
-                <a href={hrefOf('chargers', undefined, { opMode: String(mode.opMode) })}>{mode.name}</a>
-              </td>
-              <td>{mode.chargers}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
       <h2>Alerts</h2>
       {alerts.length === 0 ? (
         <p>No alert since this page opened.</p>

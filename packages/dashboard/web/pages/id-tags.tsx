@@ -1,6 +1,9 @@
 import { useState } from 'preact/hooks';
 import { call, describeRefusal, type Schemas } from '../api.ts';
 import { useAnswer } from '../hooks.ts';
+import { Table } from '../table.tsx';
+
+const idTagColumns = ['Id tag', 'Status', 'Expires', 'Parent'];
 
 export function IdTagsPage({ canAdmin }: { canAdmin: boolean }) {
   const [page, reload] = useAnswer<Schemas['IdTagPage']>('/api/id-tags?limit=500');
@@ -52,40 +55,29 @@ export function IdTagsPage({ canAdmin }: { canAdmin: boolean }) {
         </>
       )}
       {outcome !== null && <p role="status">{outcome}</p>}
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Id tag</th>
-            <th scope="col">Status</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Parent</th>
-            {canAdmin && <th scope="col">Action</th>}
+      <Table columns={canAdmin ? [...idTagColumns, 'Action'] : idTagColumns}>
+        {(page?.body.items ?? []).map((tag) => (
+          <tr key={tag.idTag}>
+            <td>{tag.idTag}</td>
+            <td>{tag.status}</td>
+            <td>{(tag as Record<string, unknown>).expiryDate as string | undefined}</td>
+            <td>{(tag as Record<string, unknown>).parentIdTag as string | undefined}</td>
+            {canAdmin && (
+              <td>
+                {tag.status === 'Blocked' ? (
+                  <button type="button" onClick={() => void put(tag.idTag, 'Accepted')}>
+                    Unblock
+                  </button>
+                ) : (
+                  <button type="button" onClick={() => void put(tag.idTag, 'Blocked')}>
+                    Block
+                  </button>
+                )}
+              </td>
+            )}
           </tr>
-        </thead>
-        <tbody>
-          {(page?.body.items ?? []).map((tag) => (
-            <tr key={tag.idTag}>
-              <td>{tag.idTag}</td>
-              <td>{tag.status}</td>
-              <td>{(tag as Record<string, unknown>).expiryDate as string | undefined}</td>
-              <td>{(tag as Record<string, unknown>).parentIdTag as string | undefined}</td>
-              {canAdmin && (
-                <td>
-                  {tag.status === 'Blocked' ? (
-                    <button type="button" onClick={() => void put(tag.idTag, 'Accepted')}>
-                      Unblock
-                    </button>
-                  ) : (
-                    <button type="button" onClick={() => void put(tag.idTag, 'Blocked')}>
-                      Block
-                    </button>
-                  )}
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
     </section>
   );
 }

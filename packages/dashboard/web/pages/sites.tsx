@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { call, describeRefusal, type Schemas } from '../api.ts';
 import { useAnswer, useEvents, useThrottled } from '../hooks.ts';
 import { hrefOf } from '../router.ts';
+import { Table } from '../table.tsx';
 
 function SiteDetail({ siteId, canOperate }: { siteId: string; canOperate: boolean }) {
   const [site, reload] = useAnswer<Schemas['SiteWithAllocation']>(`/api/sites/${encodeURIComponent(siteId)}`);
@@ -49,42 +50,33 @@ function SiteDetail({ siteId, canOperate }: { siteId: string; canOperate: boolea
         </form>
       )}
       {outcome !== null && <p role="status">{outcome}</p>}
-      <table>
-        <thead>
-          <tr>
-            {[
-              'Charger',
-              'Circuit',
-              'Allowed (A)',
-              'Ceiling (A)',
-              'Measured (A)',
-              'Car wants',
-              'Channel',
-              'Confirmed',
-            ].map((title) => (
-              <th scope="col" key={title}>
-                {title}
-              </th>
-            ))}
+      <Table
+        columns={[
+          'Charger',
+          'Circuit',
+          'Allowed (A)',
+          'Ceiling (A)',
+          'Measured (A)',
+          'Car wants',
+          'Channel',
+          'Confirmed',
+        ]}
+      >
+        {chargers.map((charger) => (
+          <tr key={String(charger.serial)}>
+            <td>
+              <a href={hrefOf('chargers', String(charger.serial))}>{String(charger.serial)}</a>
+            </td>
+            <td>{String(charger.circuitId ?? '')}</td>
+            <td>{String(charger.allowedA)}</td>
+            <td>{String(charger.ceilingA)}</td>
+            <td>{String(charger.measuredA ?? '—')}</td>
+            <td>{charger.queued === true ? 'queued' : charger.wants === true ? 'yes' : 'no'}</td>
+            <td>{String(charger.channel ?? '—')}</td>
+            <td>{String(charger.confirmedAt ?? '—')}</td>
           </tr>
-        </thead>
-        <tbody>
-          {chargers.map((charger) => (
-            <tr key={String(charger.serial)}>
-              <td>
-                <a href={hrefOf('chargers', String(charger.serial))}>{String(charger.serial)}</a>
-              </td>
-              <td>{String(charger.circuitId ?? '')}</td>
-              <td>{String(charger.allowedA)}</td>
-              <td>{String(charger.ceilingA)}</td>
-              <td>{String(charger.measuredA ?? '—')}</td>
-              <td>{charger.queued === true ? 'queued' : charger.wants === true ? 'yes' : 'no'}</td>
-              <td>{String(charger.channel ?? '—')}</td>
-              <td>{String(charger.confirmedAt ?? '—')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
     </section>
   );
 }
@@ -96,29 +88,19 @@ export function SitesPage({ id, canOperate }: { id: string | undefined; canOpera
     <section aria-labelledby="sites-title">
       <h1 id="sites-title">Sites</h1>
       {sites !== null && sites.body.items.length === 0 && <p>No site is defined (PUT /api/sites/{'{siteId}'}).</p>}
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Site</th>
-            <th scope="col">Fuse (A)</th>
-            <th scope="col">Chargers</th>
+      <Table columns={['Site', 'Fuse (A)', 'Chargers']}>
+        {(sites?.body.items ?? []).map((site) => (
+          <tr key={site.siteId}>
+            <td>
+              <a href={hrefOf('sites', site.siteId)}>{site.name ?? site.siteId}</a>
+            </td>
+            <td>{site.maxCurrentA}</td>
+            <td>
+              {site.chargers.length + site.circuits.reduce((sum, circuit) => sum + (circuit.chargers?.length ?? 0), 0)}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {(sites?.body.items ?? []).map((site) => (
-            <tr key={site.siteId}>
-              <td>
-                <a href={hrefOf('sites', site.siteId)}>{site.name ?? site.siteId}</a>
-              </td>
-              <td>{site.maxCurrentA}</td>
-              <td>
-                {site.chargers.length +
-                  site.circuits.reduce((sum, circuit) => sum + (circuit.chargers?.length ?? 0), 0)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
     </section>
   );
 }

@@ -4,7 +4,14 @@ import { type FileHandle, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GroupCommitFile } from './group-commit-file.ts';
 import type { Durability, Keyspace, KeyspaceOp } from './keyspace.ts';
-import { encodeRecord, ensureDataDir, fileMode, loadRecordFile, type RepairNotice } from './record-file.ts';
+import {
+  encodeBlock,
+  encodeRecord,
+  ensureDataDir,
+  fileMode,
+  loadRecordFile,
+  type RepairNotice,
+} from './record-file.ts';
 
 export interface FileJournalOptions {
   /** Compact when the journal holds this many more ops than there are live keys. */
@@ -17,6 +24,9 @@ export interface FileJournalOptions {
  * Makes a keyspace durable in a directory: `state.jsonl` (compacted) plus `journal.jsonl` (ops since), the journal
  * group-committed.
  */
+/** The live keys are rewritten in compressed blocks of about this many characters of record lines. */
+const compactionBlockChars = 256 * 1024;
+
 export class FileJournal implements Durability {
   private opsSinceCompaction = 0;
   private closed = false;
@@ -70,9 +80,14 @@ export class FileJournal implements Durability {
   private async compact(): Promise<void> {
     const temporary = join(this.dir, 'state.jsonl.tmp');
     const out = createWriteStream(temporary, { mode: fileMode });
+    let chunk = '';
     for (const op of this.keyspace.dump()) {
-      if (!out.write(encodeRecord(op))) await once(out, 'drain');
+      chunk += encodeRecord(op);
+      if (chunk.length < compactionBlockChars) continue;
+      if (!out.write(encodeBlock(chunk))) await once(out, 'drain');
+      chunk = '';
     }
+    if (chunk.length > 0) out.write(encodeBlock(chunk));
     out.end();
     await once(out, 'finish');
     const written = await open(temporary, 'r+');

@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
+import { encodeBlock } from './record-file.ts';
 
 interface PendingWrite {
   readonly text: string;
@@ -6,11 +7,15 @@ interface PendingWrite {
   readonly reject: (error: unknown) => void;
 }
 
+/** Below this a batch is written as plain lines: a record or two of an operator's, readable as they are. */
+const defaultBlockBytes = 1_024;
+
 /**
  * An append-only file whose appends are group-committed: everything that arrives while one write + fdatasync runs
  * goes out in the next one, so the cost of a sync is shared by every caller waiting on it. Appends are written in
  * the order they were made and resolve in that order, once synced. `maintain` runs between flushes, with no write
- * in flight (compaction, rotation); it may `reopen` the file.
+ * in flight (compaction, rotation); it may `reopen` the file. A batch of at least `blockBytes` is written as one
+ * compressed block (ADR 13).
  */
 export class GroupCommitFile {
   private pending: PendingWrite[] = [];
@@ -20,11 +25,13 @@ export class GroupCommitFile {
   /** Bytes appended since the file was opened (or reopened) here, plus what it held then. */
   bytes: number;
   private readonly maintain: (() => Promise<void>) | undefined;
+  private readonly blockBytes: number;
 
-  constructor(handle: FileHandle, bytes: number, maintain?: () => Promise<void>) {
+  constructor(handle: FileHandle, bytes: number, maintain?: () => Promise<void>, blockBytes = defaultBlockBytes) {
     this.handle = handle;
     this.bytes = bytes;
     this.maintain = maintain;
+    this.blockBytes = blockBytes;
   }
 
   append(text: string): Promise<void> {
@@ -44,6 +51,7 @@ export class GroupCommitFile {
       let text = '';
       for (const write of batch) text += write.text;
       try {
+        if (text.length >= this.blockBytes) text = encodeBlock(text);
         await this.handle.write(text);
         await this.handle.datasync();
         this.bytes += Buffer.byteLength(text);

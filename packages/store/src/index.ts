@@ -1,7 +1,7 @@
 export { checkDataDir, type DataFileReport, repairDataDir } from './data-check.ts';
 
 export { fileStores, memoryStores } from './local.ts';
-export { CorruptRecordError, encodeRecord, ensureDataDir, fileMode } from './record-file.ts';
+export { CorruptRecordError, encodeRecord, ensureDataDir, fileMode, scanRecordFile } from './record-file.ts';
 
 export { connectRedis, redisReady, redisStores } from './redis/redis-stores.ts';
 export type { ChargerCensus, Page, PageRequest } from './stores.ts';

@@ -1,5 +1,5 @@
 import { chmod, mkdir, open, stat } from 'node:fs/promises';
-import { crc32 } from 'node:zlib';
+import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 /**
  * The files of the embedded store hold one record per line: `<CRC-32 of the JSON, 8 hex digits> <JSON>`. A record
@@ -7,6 +7,10 @@ import { crc32 } from 'node:zlib';
  * of a file are a torn tail (a crash mid-append: nothing after them was ever acknowledged) and are cut off; a bad
  * record followed by good ones is damage, and the store refuses to start on it (`fleetwire data check|repair`).
  * Lines written before checksums (plain JSON) are read as they are.
+ *
+ * A line may also be a block: `<CRC-32> z<base64 of the raw-deflated record lines>`, records written together in
+ * one group commit (ADR 13). The block is checked as a whole, then each record in it as above; a block is whole or
+ * bad, as a line is.
  */
 
 /** Data files and directories are readable by their owner only: they hold password hashes and payloads. */
@@ -16,6 +20,12 @@ export const dirMode = 0o700;
 export function encodeRecord(value: unknown): string {
   const json = JSON.stringify(value);
   return `${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
+}
+
+/** Record lines (from `encodeRecord`) as one block line. Level 1: most of the saving for a fraction of the CPU. */
+export function encodeBlock(lines: string): string {
+  const packed = `z${deflateRawSync(lines, { level: 1 }).toString('base64')}`;
+  return `${crc32(packed).toString(16).padStart(8, '0')} ${packed}\n`;
 }
 
 export interface BadRecord {
@@ -57,10 +67,12 @@ export class CorruptRecordError extends Error {
 const hexDigit = (byte: number) => (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66);
 
 type Decoded =
-  | { readonly ok: true; readonly value: unknown; readonly legacy: boolean }
+  | { readonly ok: true; readonly values: readonly unknown[]; readonly legacy: boolean }
   | { readonly ok: false; readonly reason: string };
 
-function decodeLine(line: Buffer): Decoded {
+const blockMark = 0x7a; // 'z'
+
+function decodeLine(line: Buffer, inBlock = false): Decoded {
   let json: Buffer = line;
   let legacy = true;
   if (line.length > 9 && line[8] === 0x20 && line.subarray(0, 8).every(hexDigit)) {
@@ -68,14 +80,34 @@ function decodeLine(line: Buffer): Decoded {
     legacy = false;
     const expected = Number.parseInt(line.subarray(0, 8).toString('latin1'), 16);
     if (crc32(json) !== expected) return { ok: false, reason: 'checksum mismatch' };
-  } else if (line[0] !== 0x7b) {
+    if (json[0] === blockMark && !inBlock) return decodeBlock(json);
+  } else if (line[0] !== 0x7b || inBlock) {
     return { ok: false, reason: 'not a record' };
   }
   try {
-    return { ok: true, value: JSON.parse(json.toString('utf8')), legacy };
+    return { ok: true, values: [JSON.parse(json.toString('utf8'))], legacy };
   } catch {
     return { ok: false, reason: 'not JSON' };
   }
+}
+
+function decodeBlock(packed: Buffer): Decoded {
+  let lines: Buffer;
+  try {
+    lines = inflateRawSync(Buffer.from(packed.subarray(1).toString('latin1'), 'base64'));
+  } catch {
+    return { ok: false, reason: 'block does not inflate' };
+  }
+  const values: unknown[] = [];
+  let start = 0;
+  for (let newline = lines.indexOf(0x0a); newline >= 0; newline = lines.indexOf(0x0a, start)) {
+    const decoded = decodeLine(lines.subarray(start, newline), true);
+    if (!decoded.ok) return { ok: false, reason: `record in a block: ${decoded.reason}` };
+    values.push(...decoded.values);
+    start = newline + 1;
+  }
+  if (start !== lines.length) return { ok: false, reason: 'record in a block: no newline' };
+  return { ok: true, values, legacy: false };
 }
 
 const chunkBytes = 1 << 20;
@@ -138,9 +170,9 @@ export async function scanRecordFile(
     // Bad records followed by a good one are damage, not a torn tail.
     corrupt.push(...pending);
     pending = [];
-    records += 1;
+    records += decoded.values.length;
     if (decoded.legacy) legacy += 1;
-    visit(decoded.value);
+    for (const value of decoded.values) visit(value);
   }
   const first = pending[0];
   return {

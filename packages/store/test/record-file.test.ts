@@ -143,7 +143,7 @@ describe('record files of the embedded store', () => {
   it('refuses a damaged block in the middle of a file', async () => {
     const dir = await dataDir();
     const stores = await fileStores(dir, 4);
-    const many = Array.from({ length: 100 }, (_, i) => ({
+    const many = Array.from({ length: 300 }, (_, i) => ({
       id: `EH2:${i}`,
       type: 'boot' as const,
       serial: 'EH2',

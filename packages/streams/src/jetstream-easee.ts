@@ -181,8 +181,9 @@ function consumeUntilClosed(round: () => Promise<ConsumeRound>): { close(): Prom
       try {
         const current = await round();
         messages = current.messages;
-        // Closed while the round was starting: nobody would stop these messages.
-        if (closed) await messages.close();
+        // Closed while the round was starting: stop these messages too. Not awaited: the stop takes effect as the
+        // loop below reads it (awaiting it first would wait forever).
+        if (closed) void messages.close();
         for await (const message of current.messages) current.each(message);
         current.done?.();
       } catch {

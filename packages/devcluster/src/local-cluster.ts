@@ -146,17 +146,24 @@ export class LocalCluster {
   /** Waits until every shard is leased by the worker placement gives it among the running workers. */
   async settled(timeoutMs = 60_000): Promise<void> {
     const live = this.workers.filter((worker) => worker.running).map((worker) => worker.id);
+    let misplaced: string[] = [];
     await waitFor(
       'every shard to be owned by its placed worker',
       async () => {
         const owners = await this.leaseOwners();
+        misplaced = [];
         for (let shard = 0; shard < this.shards; shard++) {
-          if (owners.get(shard) !== ownerOf(shard, live)) return false;
+          const placed = ownerOf(shard, live);
+          if (owners.get(shard) !== placed) misplaced.push(`${shard}: ${owners.get(shard) ?? 'none'}, not ${placed}`);
         }
-        return true;
+        return misplaced.length === 0;
       },
       timeoutMs,
-    );
+    ).catch((error: unknown) => {
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)} (shard: owner) ${misplaced.join('; ')}`,
+      );
+    });
   }
 
   /**

@@ -52,6 +52,8 @@ export class ShardCoordinator {
   /** Members by the time of their last announcement, as one watcher of the members bucket sees them. */
   private readonly announced = new Map<string, number>();
   private watcher: { stop(): void } | undefined;
+  /** When the watcher last delivered an announcement: ours comes every round, so a silent watcher is a stalled one. */
+  private watchedAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
   private ticking: Promise<void> | undefined;
@@ -130,6 +132,8 @@ export class ShardCoordinator {
     const caughtUp = Promise.withResolvers<void>();
     void (async () => {
       for await (const entry of updates as AsyncIterable<KvWatchEntry>) {
+        if (this.watcher !== updates) break;
+        this.watchedAt = Date.now();
         if (entry.operation === 'PUT') this.announced.set(entry.key, entry.created.getTime());
         else this.announced.delete(entry.key);
         if (entry.revision >= ownRevision) caughtUp.resolve();
@@ -151,8 +155,15 @@ export class ShardCoordinator {
   private async tick(): Promise<void> {
     if (this.stopping) return;
     try {
-      await this.announce();
+      const revision = await this.announce();
       await this.renew();
+      if (Date.now() - this.watchedAt > this.options.memberTtlMs / 2) {
+        // A stalled watcher freezes everyone else's last announcement: they would expire here, and this worker,
+        // alone in its own view, would take every shard and never hand one back.
+        this.log.warn({ silentMs: Date.now() - this.watchedAt }, 'members watcher silent; watching again');
+        this.watcher?.stop();
+        await this.watchMembers(revision);
+      }
       this.liveMembers = this.liveMembersNow();
       if (!this.liveMembers.includes(this.options.memberId)) this.liveMembers.push(this.options.memberId);
       await this.rebalance();
@@ -227,10 +238,10 @@ export class ShardCoordinator {
     } else {
       const { owner } = current.json<{ owner: string }>();
       const stale = Date.now() - current.created.getTime() > this.options.leaseTtlMs;
-      // Our own id: a previous run of this stable identity, which is gone. Stale: its owner stopped renewing.
-      // Not a live member: it stopped announcing itself; if it is only partitioned, fencing refuses its writes.
-      const ownerGone = !this.liveMembers.includes(owner);
-      if (owner !== this.options.memberId && !stale && !ownerGone) return;
+      // Our own id: a previous run of this stable identity, which is gone. Stale: its owner stopped renewing. A lease
+      // still renewed is never taken, whatever this worker's view of the members: a worker that has just started,
+      // or whose watcher lags, can see itself alone, and taking live leases then moved every shard to it and back.
+      if (owner !== this.options.memberId && !stale) return;
       revision = await leases.update(key, this.leaseValue(), current.revision);
     }
     // The revision that made us owner is the fencing token: KV revisions only grow, so it beats every earlier owner.

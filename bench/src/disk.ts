@@ -24,20 +24,3 @@ export async function fdatasyncLatency(dir: string, count = 2_000, bytes = 1_500
   }
   return latency.summary();
 }
-
-/**
- * The share of a Prometheus histogram's observations above `thresholdSeconds` (one of its bucket bounds), from the
- * text exposition; `labels` picks the series (e.g. `action="MeterValues"`).
- */
-export function shareAbove(metrics: string, name: string, thresholdSeconds: number, labels = ''): number {
-  let atOrBelow: number | undefined;
-  let total: number | undefined;
-  for (const line of metrics.split('\n')) {
-    if (!line.startsWith(`${name}_bucket{`) || !line.includes(labels)) continue;
-    const count = Number(line.slice(line.lastIndexOf(' ') + 1));
-    if (line.includes(`le="${thresholdSeconds}"`)) atOrBelow = count;
-    if (line.includes('le="+Inf"')) total = count;
-  }
-  if (atOrBelow === undefined || total === undefined || total === 0) return Number.NaN;
-  return 1 - atOrBelow / total;
-}

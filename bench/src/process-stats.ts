@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 
 const clockTicksPerSecond = 100;
 
@@ -28,4 +28,27 @@ export async function cpuDuring<T>(pid: number, work: () => Promise<T>): Promise
 
 export function mib(bytes: number): number {
   return bytes / 2 ** 20;
+}
+
+/** CPU time of a process and every process below it (a broker's start script and the VM it runs), in ms. */
+export async function treeCpuMsOf(pid: number): Promise<number> {
+  const children = new Map<number, number[]>();
+  const cpu = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    if (stat === '') continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const id = Number(entry);
+    const parent = Number(fields[1]);
+    cpu.set(id, ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond);
+    children.set(parent, [...(children.get(parent) ?? []), id]);
+  }
+  let total = 0;
+  const pending = [pid];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    total += cpu.get(next) ?? 0;
+    pending.push(...(children.get(next) ?? []));
+  }
+  return total;
 }

@@ -1,8 +1,9 @@
 import { freePort } from '@fleetwire/devcluster';
-import { fdatasyncLatency, shareAbove } from '../disk.ts';
+import { fdatasyncLatency } from '../disk.ts';
 import { LoadGenerator } from '../load/load-client.ts';
 import type { CallLoadResult } from '../load/protocol.ts';
 import { cpuDuring } from '../process-stats.ts';
+import { histogramOf, shareAbove } from '../prometheus-text.ts';
 import type { BenchContext, Scenario, ScenarioReport } from '../scenario.ts';
 import { baselineServer, fleetwireAllInOne, fleetwireCluster, type SystemUnderTest } from '../systems.ts';
 
@@ -53,9 +54,14 @@ export const callLatency: Scenario = {
     );
     const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
     const slowCalls = (le: number) =>
-      percent(shareAbove(allInOne.metrics, 'fleetwire_ocpp_charger_call_duration_seconds', le, 'action="MeterValues"'));
+      percent(
+        shareAbove(
+          histogramOf(allInOne.metrics, 'fleetwire_ocpp_charger_call_duration_seconds', 'action="MeterValues"'),
+          le,
+        ),
+      );
     const slowCommits = (le: number) =>
-      percent(shareAbove(allInOne.metrics, 'fleetwire_snapshot_write_duration_seconds', le));
+      percent(shareAbove(histogramOf(allInOne.metrics, 'fleetwire_snapshot_write_duration_seconds'), le));
     const cluster = await atFixedRate(await fleetwireCluster(), seconds, context);
     const p99 = (measured: typeof floor) => measured.result.latency.p99;
     return {

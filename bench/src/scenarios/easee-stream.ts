@@ -4,6 +4,15 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import { LoadGenerator } from '../load/load-client.ts';
 import type { LoadResult } from '../load/protocol.ts';
+import { treeCpuMsOf } from '../process-stats.ts';
+import {
+  type HistogramCounts,
+  histogramOf,
+  observedBetween,
+  quantileBound,
+  summed,
+  totalOf,
+} from '../prometheus-text.ts';
 import type { BenchContext, Scenario, ScenarioReport } from '../scenario.ts';
 import { type ClusterSystem, fleetwireCluster } from '../systems.ts';
 
@@ -45,11 +54,20 @@ async function streamProgress(system: ClusterSystem): Promise<{ lastSeq: number;
  * Starts the ingests on a preloaded queue and follows the observations into FW_EASEE and through the actors
  * (applied = in the stream and acknowledged by its actor); the rate between 10 % and 90 % applied.
  */
-async function sustainedRate(system: ClusterSystem, total: number, context: BenchContext) {
+async function sustainedRate(system: ClusterSystem, rabbitPid: number, total: number, context: BenchContext) {
   const { lastSeq: base } = await streamProgress(system);
   const samples: { at: number; applied: number }[] = [];
   const started = performance.now();
   await Promise.all(system.cluster.ingests.map((ingest) => ingest.start()));
+  const { cluster } = system;
+  const roles: [string, number][] = [
+    ['worker', system.workerPid],
+    ...cluster.ingests.map((ingest, i): [string, number] => [`ingest ${i + 1}`, ingest.process.pid as number]),
+    ['NATS', cluster.nats.pid as number],
+    ['Redis', cluster.redis.pid as number],
+    ['RabbitMQ', rabbitPid],
+  ];
+  const cpuBefore = await Promise.all(roles.map(([, pid]) => treeCpuMsOf(pid)));
   for (;;) {
     const { lastSeq, pending } = await streamProgress(system);
     const applied = lastSeq - base - pending;
@@ -61,10 +79,45 @@ async function sustainedRate(system: ClusterSystem, total: number, context: Benc
   const first = samples.find((sample) => sample.applied >= total * 0.1) as { at: number; applied: number };
   const last = samples.find((sample) => sample.applied >= total * 0.9) as { at: number; applied: number };
   const perSecond = ((last.applied - first.applied) * 1000) / Math.max(1, last.at - first.at);
+  const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = await Promise.all(roles.map(([, pid]) => treeCpuMsOf(pid)));
+  const cpu = roles.map(([name], i) => ({ name, share: ((cpuAfter[i] ?? 0) - (cpuBefore[i] ?? 0)) / 1000 / seconds }));
   context.log(
-    `pipeline: ${total} observations applied in ${((performance.now() - started) / 1000).toFixed(1)} s; ${Math.round(perSecond)} obs/s sustained (10 %–90 %)`,
+    `pipeline: ${total} observations applied in ${seconds.toFixed(1)} s; ${Math.round(perSecond)} obs/s sustained (10 %–90 %); CPU ${cpu.map(({ name, share }) => `${name} ${Math.round(share * 100)} %`).join(', ')}`,
   );
-  return perSecond;
+  return { perSecond, cpu };
+}
+
+interface StageScrapes {
+  readonly ingests: readonly string[];
+  readonly worker: string;
+}
+
+async function stageScrapes(system: ClusterSystem): Promise<StageScrapes> {
+  const scrape = async (url: string | undefined) => (url === undefined ? '' : (await fetch(`${url}/metrics`)).text());
+  return {
+    ingests: await Promise.all(system.cluster.ingests.map((ingest) => scrape(ingest.opsUrl))),
+    worker: await scrape(system.cluster.workers[0]?.opsUrl),
+  };
+}
+
+/** The latency of each stage between two scrapes, as "p50 ≤ x / p99 ≤ y ms (count)" from the histograms' buckets. */
+function stageLatencies(before: StageScrapes, after: StageScrapes) {
+  const between = (name: string, from: string, to: string) =>
+    observedBetween(histogramOf(from, name), histogramOf(to, name));
+  const described = (histogram: HistogramCounts) =>
+    `${(quantileBound(histogram, 0.5) * 1000).toFixed(0)} / ${(quantileBound(histogram, 0.99) * 1000).toFixed(0)} ms (${totalOf(histogram)})`;
+  return {
+    ingested: described(
+      summed(
+        after.ingests.map((scrape, i) =>
+          between('fleetwire_easee_operator_queue_lag_seconds', before.ingests[i] ?? '', scrape),
+        ),
+      ),
+    ),
+    applied: described(between('fleetwire_easee_stream_lag_seconds', before.worker, after.worker)),
+    commits: described(between('fleetwire_snapshot_write_duration_seconds', before.worker, after.worker)),
+  };
 }
 
 export const easeeStream: Scenario = {
@@ -89,12 +142,12 @@ export const easeeStream: Scenario = {
       // Warm-up: every charger discovered and its actor loaded before anything is timed.
       await Promise.all(system.cluster.ingests.map((ingest) => ingest.stop()));
       await load.send({ op: 'amqp-preload', count: serials.length * 4, ...target });
-      await sustainedRate(system, serials.length * 4, context);
+      await sustainedRate(system, rabbit.pid as number, serials.length * 4, context);
 
       await Promise.all(system.cluster.ingests.map((ingest) => ingest.stop()));
       const filled = await load.send<Rate>({ op: 'amqp-preload', count: total, ...target });
       context.log(`preloaded ${total} observations at ${Math.round(filled.perSecond)}/s`);
-      const sustained = await sustainedRate(system, total, context);
+      const { perSecond: sustained, cpu } = await sustainedRate(system, rabbit.pid as number, total, context);
 
       await Promise.all(system.cluster.ingests.map((ingest) => ingest.stop()));
       await load.send<Rate>({ op: 'amqp-preload', count: total, ...target });
@@ -109,6 +162,7 @@ export const easeeStream: Scenario = {
 
       await Promise.all(system.cluster.ingests.map((ingest) => ingest.start()));
       const rate = Math.round(Math.min(10_000, sustained * 0.5));
+      const before = await stageScrapes(system);
       const seconds = context.quick ? 8 : 20;
       const timed = await load.send<LatencyRun>({
         op: 'observation-latency',
@@ -117,6 +171,7 @@ export const easeeStream: Scenario = {
         seconds,
         ...target,
       });
+      const stages = stageLatencies(before, await stageScrapes(system));
       context.log(
         `latency at ${rate} obs/s: ${timed.matched}/${timed.opModes} op-mode changes seen, p50 ${timed.latency.p50.toFixed(1)} ms, p99 ${timed.latency.p99.toFixed(1)} ms`,
       );
@@ -149,8 +204,10 @@ export const easeeStream: Scenario = {
         ],
         notes: [
           `A RabbitMQ 3.10 node of its own; ${total.toLocaleString('en-US')} observations (power, session energy, lifetime energy, op mode) of ${serials.length.toLocaleString('en-US')} chargers preloaded into the operator queue, then drained by 2 ingests → FW_EASEE (JetStream, file) → 1 worker (${shards} shards, snapshots in Redis with appendfsync always). Applied = acknowledged by the charger actor after its commit.`,
+          `CPU while the ${total.toLocaleString('en-US')} drained (share of one core, each process with its children; 2 cores in all): ${cpu.map(({ name, share }) => `${name} ${Math.round(share * 100)} %`).join(', ')}.`,
           `The ceiling drains the same preloaded queue with one bare amqplib consumer (prefetch ${prefetch}, one ack per message) and nothing else.`,
           `Latency: observations published at ${rate.toLocaleString('en-US')}/s (${timed.achievedPerSecond.toFixed(0)} achieved) for ${seconds} s, a quarter of them op-mode changes, each timed from its publish to the status event its actor published; ${timed.matched} of ${timed.opModes} seen. p50 ${timed.latency.p50.toFixed(1)} ms, p90 ${timed.latency.p90.toFixed(1)} ms, max ${timed.latency.max.toFixed(0)} ms.`,
+          `Where the time goes in the timed run (bucket bounds of the roles' own histograms, scraped before and after: p50 ≤ / p99 ≤): arrival at the Easee cloud → acknowledged by FW_EASEE (ingest) ${stages.ingested}; observation timestamp → applied by its actor (worker) ${stages.applied}; snapshot and journal writes to Redis, per batch, ${stages.commits}.`,
           `Load generator CPU for the timed run: ${Math.round(timed.cpuMs / 1000)} s over ${seconds} s.`,
         ],
       };

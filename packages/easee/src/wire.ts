@@ -69,7 +69,8 @@ export function parseOperatorMessage(
   if (key.kind === 'C') return { ok: false, reason: 'a command, not an observation or a command response' };
   let body: unknown;
   try {
-    body = JSON.parse(content.toString(), keepTicksText as never);
+    // Only a command response has Ticks; a reviver costs every other message a call per value (most of its parse).
+    body = key.kind === 'CR' ? JSON.parse(content.toString(), keepTicksText as never) : JSON.parse(content.toString());
   } catch {
     return { ok: false, reason: 'body is not JSON' };
   }

@@ -1,5 +1,6 @@
 /**
- * Acknowledges a consumer's messages in batches (JetStream AckPolicy.All: an ack covers every earlier message).
+ * Acknowledges a consumer's messages in batches, where an ack covers every earlier message (JetStream's
+ * AckPolicy.All, RabbitMQ's ack with `multiple`).
  * Messages are done out of order — each charger commits its own — so only the highest sequence below which every
  * delivered message is done is acknowledged, at most once per `intervalMs`. A message never done holds the floor;
  * after the consumer's ack wait, everything above it is delivered again, and the charger's applied sequence skips

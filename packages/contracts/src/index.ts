@@ -1,3 +1,4 @@
+export { AckFloor } from './ack-floor.ts';
 export { type Backoff, retryWithBackoff } from './backoff.ts';
 export {
   type AuthorizationStatus,

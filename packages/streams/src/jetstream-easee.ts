@@ -8,7 +8,7 @@ import type {
   ShardStreamSource,
   StreamDelivery,
 } from '@fleetwire/contracts';
-import { subjects } from '@fleetwire/contracts';
+import { AckFloor, subjects } from '@fleetwire/contracts';
 import { messageIdentity, type StreamMessage } from '@fleetwire/easee';
 import {
   AckPolicy,
@@ -21,7 +21,6 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { AckFloor } from './ack-floor.ts';
 
 const encoder = new TextEncoder();
 const encode = (value: unknown) => encoder.encode(JSON.stringify(value));

@@ -11,6 +11,7 @@ ENV PNPM_HOME=/pnpm CI=true
 RUN corepack enable
 WORKDIR /app
 COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./
+COPY patches ./patches
 COPY packages ./packages
 COPY services ./services
 COPY test/package.json ./test/package.json
@@ -24,6 +25,8 @@ RUN corepack enable
 WORKDIR /app
 # The lockfile alone fills the store, so this layer is rebuilt only when dependencies change.
 COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./
+# Our fixes to dependencies (pnpm patchedDependencies), applied as they install.
+COPY patches ./patches
 RUN --mount=type=cache,id=pnpm,target=/pnpm/store pnpm fetch --prod
 COPY packages ./packages
 COPY services ./services

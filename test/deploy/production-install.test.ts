@@ -16,7 +16,7 @@ async function imageLayout(dir: string): Promise<void> {
   for (const file of ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml']) {
     await cp(join(repoRoot, file), join(dir, file));
   }
-  for (const tree of ['packages', 'services']) {
+  for (const tree of ['patches', 'packages', 'services']) {
     await cp(join(repoRoot, tree), join(dir, tree), {
       recursive: true,
       filter: (source) => !source.includes('node_modules'),

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RabbitMqServer } from '@fleetwire/devcluster';
 import { FakeEaseeCloud } from '@fleetwire/simulator';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -33,8 +34,11 @@ interface LatencyRun extends LoadResult {
   readonly curve: [number, number][];
 }
 
-/** FW_EASEE's last sequence, and the messages its shard consumers have not yet had acknowledged by an actor. */
-async function streamProgress(system: ClusterSystem): Promise<{ lastSeq: number; pending: number }> {
+/**
+ * FW_EASEE's last sequence, and the messages its shard consumers have not yet had acknowledged by an actor;
+ * undefined when a consumer did not answer (counting it as nothing pending would count its backlog as applied).
+ */
+async function streamProgress(system: ClusterSystem): Promise<{ lastSeq: number; pending: number } | undefined> {
   const nats = await natsConnect({ servers: system.cluster.nats.url });
   try {
     const jsm = await jetstreamManager(nats);
@@ -42,11 +46,22 @@ async function streamProgress(system: ClusterSystem): Promise<{ lastSeq: number;
     let pending = 0;
     for (let shard = 0; shard < shards; shard++) {
       const info = await jsm.consumers.info('FW_EASEE', `fw-easee-s${shard}`).catch(() => undefined);
-      pending += (info?.num_pending ?? 0) + (info?.num_ack_pending ?? 0);
+      if (info === undefined) return undefined;
+      pending += info.num_pending + info.num_ack_pending;
     }
     return { lastSeq: state.last_seq, pending };
+  } catch {
+    return undefined;
   } finally {
     await nats.close();
+  }
+}
+
+async function streamProgressNow(system: ClusterSystem): Promise<{ lastSeq: number; pending: number }> {
+  for (;;) {
+    const progress = await streamProgress(system);
+    if (progress !== undefined) return progress;
+    await sleep(250);
   }
 }
 
@@ -55,37 +70,53 @@ async function streamProgress(system: ClusterSystem): Promise<{ lastSeq: number;
  * (applied = in the stream and acknowledged by its actor); the rate between 10 % and 90 % applied.
  */
 async function sustainedRate(system: ClusterSystem, rabbitPid: number, total: number, context: BenchContext) {
-  const { lastSeq: base } = await streamProgress(system);
+  const { lastSeq: base } = await streamProgressNow(system);
   const samples: { at: number; applied: number }[] = [];
   const started = performance.now();
   await Promise.all(system.cluster.ingests.map((ingest) => ingest.start()));
+  const cpuOf = await pipelineCpu(system, rabbitPid);
+  for (;;) {
+    const { lastSeq, pending } = await streamProgressNow(system);
+    const applied = lastSeq - base - pending;
+    samples.push({ at: performance.now(), applied });
+    if (applied >= total) break;
+    if (performance.now() - started > 600_000) throw new Error(`only ${applied} of ${total} applied in 10 minutes`);
+    await sleep(250);
+  }
+  const first = samples.find((sample) => sample.applied >= total * 0.1) as { at: number; applied: number };
+  const last = samples.find((sample) => sample.applied >= total * 0.9) as { at: number; applied: number };
+  const perSecond = ((last.applied - first.applied) * 1000) / Math.max(1, last.at - first.at);
+  const cpu = await cpuOf();
+  context.log(
+    `pipeline: ${total} observations applied in ${((performance.now() - started) / 1000).toFixed(1)} s; ${Math.round(perSecond)} obs/s sustained (10 %–90 %); CPU ${cpu}`,
+  );
+  return { perSecond, cpu };
+}
+
+/**
+ * Starts counting the CPU of every process of the pipeline; the returned function says what each used since, as
+ * a share of one core (each process with its children: a broker's start script and its VM).
+ */
+async function pipelineCpu(system: ClusterSystem, rabbitPid: number, others: [string, number][] = []) {
   const { cluster } = system;
-  const roles: [string, number][] = [
+  const processes: [string, number][] = [
     ['worker', system.workerPid],
     ...cluster.ingests.map((ingest, i): [string, number] => [`ingest ${i + 1}`, ingest.process.pid as number]),
     ['NATS', cluster.nats.pid as number],
     ['Redis', cluster.redis.pid as number],
     ['RabbitMQ', rabbitPid],
+    ...others,
   ];
-  const cpuBefore = await Promise.all(roles.map(([, pid]) => treeCpuMsOf(pid)));
-  for (;;) {
-    const { lastSeq, pending } = await streamProgress(system);
-    const applied = lastSeq - base - pending;
-    samples.push({ at: performance.now(), applied });
-    if (applied >= total) break;
-    if (performance.now() - started > 600_000) throw new Error(`only ${applied} of ${total} applied in 10 minutes`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  const first = samples.find((sample) => sample.applied >= total * 0.1) as { at: number; applied: number };
-  const last = samples.find((sample) => sample.applied >= total * 0.9) as { at: number; applied: number };
-  const perSecond = ((last.applied - first.applied) * 1000) / Math.max(1, last.at - first.at);
-  const seconds = (performance.now() - started) / 1000;
-  const cpuAfter = await Promise.all(roles.map(([, pid]) => treeCpuMsOf(pid)));
-  const cpu = roles.map(([name], i) => ({ name, share: ((cpuAfter[i] ?? 0) - (cpuBefore[i] ?? 0)) / 1000 / seconds }));
-  context.log(
-    `pipeline: ${total} observations applied in ${seconds.toFixed(1)} s; ${Math.round(perSecond)} obs/s sustained (10 %–90 %); CPU ${cpu.map(({ name, share }) => `${name} ${Math.round(share * 100)} %`).join(', ')}`,
-  );
-  return { perSecond, cpu };
+  const started = performance.now();
+  const before = await Promise.all(processes.map(([, pid]) => treeCpuMsOf(pid)));
+  return async () => {
+    const seconds = (performance.now() - started) / 1000;
+    const after = await Promise.all(processes.map(([, pid]) => treeCpuMsOf(pid)));
+    const shares = processes.map(
+      ([name], i) => `${name} ${Math.round(((after[i] ?? 0) - (before[i] ?? 0)) / 10 / seconds)} %`,
+    );
+    return shares.join(', ');
+  };
 }
 
 interface StageScrapes {
@@ -163,6 +194,7 @@ export const easeeStream: Scenario = {
       await Promise.all(system.cluster.ingests.map((ingest) => ingest.start()));
       const rate = Math.round(Math.min(10_000, sustained * 0.5));
       const before = await stageScrapes(system);
+      const timedCpu = await pipelineCpu(system, rabbit.pid as number, [['load generator', load.pid as number]]);
       const seconds = context.quick ? 8 : 20;
       const timed = await load.send<LatencyRun>({
         op: 'observation-latency',
@@ -171,6 +203,7 @@ export const easeeStream: Scenario = {
         seconds,
         ...target,
       });
+      const cpuTimed = await timedCpu();
       const stages = stageLatencies(before, await stageScrapes(system));
       context.log(
         `latency at ${rate} obs/s: ${timed.matched}/${timed.opModes} op-mode changes seen, p50 ${timed.latency.p50.toFixed(1)} ms, p99 ${timed.latency.p99.toFixed(1)} ms`,
@@ -204,10 +237,10 @@ export const easeeStream: Scenario = {
         ],
         notes: [
           `A RabbitMQ 3.10 node of its own; ${total.toLocaleString('en-US')} observations (power, session energy, lifetime energy, op mode) of ${serials.length.toLocaleString('en-US')} chargers preloaded into the operator queue, then drained by 2 ingests → FW_EASEE (JetStream, file) → 1 worker (${shards} shards, snapshots in Redis with appendfsync always). Applied = acknowledged by the charger actor after its commit.`,
-          `CPU while the ${total.toLocaleString('en-US')} drained (share of one core, each process with its children; 2 cores in all): ${cpu.map(({ name, share }) => `${name} ${Math.round(share * 100)} %`).join(', ')}.`,
+          `CPU while the ${total.toLocaleString('en-US')} drained (share of one core, each process with its children; 2 cores in all): ${cpu}.`,
           `The ceiling drains the same preloaded queue with one bare amqplib consumer (prefetch ${prefetch}, one ack per message) and nothing else.`,
           `Latency: observations published at ${rate.toLocaleString('en-US')}/s (${timed.achievedPerSecond.toFixed(0)} achieved) for ${seconds} s, a quarter of them op-mode changes, each timed from its publish to the status event its actor published; ${timed.matched} of ${timed.opModes} seen. p50 ${timed.latency.p50.toFixed(1)} ms, p90 ${timed.latency.p90.toFixed(1)} ms, max ${timed.latency.max.toFixed(0)} ms.`,
-          `Where the time goes in the timed run (bucket bounds of the roles' own histograms, scraped before and after: p50 ≤ / p99 ≤): arrival at the Easee cloud → acknowledged by FW_EASEE (ingest) ${stages.ingested}; observation timestamp → applied by its actor (worker) ${stages.applied}; snapshot and journal writes to Redis, per batch, ${stages.commits}.`,
+          `Where the time goes in the timed run (bucket bounds of the roles' own histograms, scraped before and after: p50 ≤ / p99 ≤): arrival at the Easee cloud → acknowledged by FW_EASEE (ingest) ${stages.ingested}; observation timestamp → applied by its actor (worker) ${stages.applied}; snapshot and journal writes to Redis, per batch, ${stages.commits}. CPU over the timed run: ${cpuTimed}.`,
           `Load generator CPU for the timed run: ${Math.round(timed.cpuMs / 1000)} s over ${seconds} s.`,
         ],
       };

@@ -4,6 +4,7 @@ import { AckFloor, isValidSerial, retryWithBackoff, shardOf } from '@fleetwire/c
 import { parseOperatorMessage } from '@fleetwire/easee';
 import { FleetwireMetrics, type Logger } from '@fleetwire/telemetry';
 import {
+  type Channel,
   type ChannelModel,
   type ConfirmChannel,
   type ConsumeMessage,
@@ -43,8 +44,11 @@ export class EaseeBridge {
   private connection: RecoveringChannelModel | undefined;
   private confirms: ConfirmChannel | undefined;
   private commandConsumer: { close(): Promise<void> } | undefined;
-  private acks: AckFloor<ConsumeMessage> | undefined;
+  private consumer: { readonly channel: Channel; readonly acks: AckFloor<ConsumeMessage> } | undefined;
   private stopping = false;
+  /** Operator-queue messages being forwarded: a stop lets them finish, then acknowledges them. */
+  private inHand = 0;
+  private allHandled: PromiseWithResolvers<void> | undefined;
   private connectedNow = false;
   private readonly metrics: FleetwireMetrics;
 
@@ -97,12 +101,14 @@ export class EaseeBridge {
     const acks = new AckFloor<ConsumeMessage>((message) => {
       if (open) consumer.ack(message, true);
     }, ackIntervalMs);
-    this.acks = acks;
+    this.consumer = { channel: consumer, acks };
     await consumer.consume(
       this.options.stream.queue,
       (message) => {
-        if (message !== null)
-          void this.onMessage(() => open, message, acks.delivered(message.fields.deliveryTag, message));
+        // Stopping: left unacknowledged, for the next consumer.
+        if (message === null || this.stopping) return;
+        this.inHand += 1;
+        void this.onMessage(() => open, message, acks.delivered(message.fields.deliveryTag, message));
       },
       { noAck: false },
     );
@@ -116,6 +122,24 @@ export class EaseeBridge {
   }
 
   private async onMessage(isOpen: () => boolean, message: ConsumeMessage, done: () => void): Promise<void> {
+    try {
+      await this.forward(isOpen, message);
+      done();
+      this.counts.consumed += 1;
+    } catch (error) {
+      // The channel went away: RabbitMQ delivers the message again after the reconnect.
+      this.log.debug(
+        { routingKey: message.fields.routingKey, err: error },
+        'operator-queue message left for redelivery',
+      );
+    } finally {
+      this.inHand -= 1;
+      if (this.inHand === 0) this.allHandled?.resolve();
+    }
+  }
+
+  /** Onto FW_EASEE, or parked with its reason; settles once that is durable. */
+  private async forward(isOpen: () => boolean, message: ConsumeMessage): Promise<void> {
     const routingKey = message.fields.routingKey;
     const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
     const parsed = parseOperatorMessage(routingKey, message.content, headers);
@@ -124,36 +148,29 @@ export class EaseeBridge {
       : !isValidSerial(parsed.message.serial)
         ? `serial ${JSON.stringify(parsed.message.serial)} does not match ^[A-Za-z0-9_-]{1,48}$`
         : undefined;
-    try {
-      if (reason !== undefined || !parsed.ok) {
-        this.log.warn({ routingKey, reason }, 'operator-queue message parked');
-        await this.untilDone(isOpen, () =>
-          this.options.port.park({
-            source: 'easee',
-            routingKey,
-            reason: reason ?? 'unusable',
-            body: message.content.toString('utf8').slice(0, maxParkedBody),
-            headers,
-            parkedAt: new Date().toISOString(),
-          }),
-        );
-        this.counts.parked += 1;
-        this.metrics.operatorMessages.inc({ result: 'parked' });
-      } else {
-        const shard = shardOf(parsed.message.serial, this.options.shardCount);
-        await this.untilDone(isOpen, () => this.options.port.publish(shard, parsed.message));
-        this.metrics.operatorMessages.inc({ result: 'forwarded' });
-        const { message: forwarded } = parsed;
-        if (forwarded.kind === 'observation' && forwarded.arrivalTime !== undefined) {
-          const lagMs = Date.now() - Date.parse(forwarded.arrivalTime);
-          if (Number.isFinite(lagMs)) this.metrics.operatorQueueLagSeconds.observe(Math.max(0, lagMs) / 1000);
-        }
+    if (reason !== undefined || !parsed.ok) {
+      this.log.warn({ routingKey, reason }, 'operator-queue message parked');
+      await this.untilDone(isOpen, () =>
+        this.options.port.park({
+          source: 'easee',
+          routingKey,
+          reason: reason ?? 'unusable',
+          body: message.content.toString('utf8').slice(0, maxParkedBody),
+          headers,
+          parkedAt: new Date().toISOString(),
+        }),
+      );
+      this.counts.parked += 1;
+      this.metrics.operatorMessages.inc({ result: 'parked' });
+    } else {
+      const shard = shardOf(parsed.message.serial, this.options.shardCount);
+      await this.untilDone(isOpen, () => this.options.port.publish(shard, parsed.message));
+      this.metrics.operatorMessages.inc({ result: 'forwarded' });
+      const { message: forwarded } = parsed;
+      if (forwarded.kind === 'observation' && forwarded.arrivalTime !== undefined) {
+        const lagMs = Date.now() - Date.parse(forwarded.arrivalTime);
+        if (Number.isFinite(lagMs)) this.metrics.operatorQueueLagSeconds.observe(Math.max(0, lagMs) / 1000);
       }
-      done();
-      this.counts.consumed += 1;
-    } catch (error) {
-      // The channel went away: RabbitMQ delivers the message again after the reconnect.
-      this.log.debug({ routingKey, err: error }, 'operator-queue message left for redelivery');
     }
   }
 
@@ -196,8 +213,14 @@ export class EaseeBridge {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.commandConsumer?.close();
-    // What is done is acknowledged before the close, or the next consumer gets it again.
-    this.acks?.flush();
+    if (this.inHand > 0) {
+      this.allHandled = Promise.withResolvers<void>();
+      await this.allHandled.promise;
+    }
+    // What is done is acknowledged before the close, or the next consumer gets it again; the channel's own close
+    // returns once the broker has read everything sent on it (a connection's close alone lost acks just sent).
+    this.consumer?.acks.flush();
+    await this.consumer?.channel.close().catch(() => undefined);
     await this.connection?.close().catch(() => undefined);
   }
 }

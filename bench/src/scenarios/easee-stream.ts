@@ -5,7 +5,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import { LoadGenerator } from '../load/load-client.ts';
 import type { LoadResult } from '../load/protocol.ts';
-import { treeCpuMsOf } from '../process-stats.ts';
+import { cpuShares } from '../process-stats.ts';
 import {
   type HistogramCounts,
   histogramOf,
@@ -93,30 +93,17 @@ async function sustainedRate(system: ClusterSystem, rabbitPid: number, total: nu
   return { perSecond, cpu };
 }
 
-/**
- * Starts counting the CPU of every process of the pipeline; the returned function says what each used since, as
- * a share of one core (each process with its children: a broker's start script and its VM).
- */
-async function pipelineCpu(system: ClusterSystem, rabbitPid: number, others: [string, number][] = []) {
+/** The CPU counter of every process of the pipeline, and of `others`. */
+function pipelineCpu(system: ClusterSystem, rabbitPid: number, others: [string, number][] = []) {
   const { cluster } = system;
-  const processes: [string, number][] = [
+  return cpuShares([
     ['worker', system.workerPid],
     ...cluster.ingests.map((ingest, i): [string, number] => [`ingest ${i + 1}`, ingest.process.pid as number]),
     ['NATS', cluster.nats.pid as number],
     ['Redis', cluster.redis.pid as number],
     ['RabbitMQ', rabbitPid],
     ...others,
-  ];
-  const started = performance.now();
-  const before = await Promise.all(processes.map(([, pid]) => treeCpuMsOf(pid)));
-  return async () => {
-    const seconds = (performance.now() - started) / 1000;
-    const after = await Promise.all(processes.map(([, pid]) => treeCpuMsOf(pid)));
-    const shares = processes.map(
-      ([name], i) => `${name} ${Math.round(((after[i] ?? 0) - (before[i] ?? 0)) / 10 / seconds)} %`,
-    );
-    return shares.join(', ');
-  };
+  ]);
 }
 
 interface StageScrapes {

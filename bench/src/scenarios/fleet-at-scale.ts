@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { LoadGenerator } from '../load/load-client.ts';
 import type { LoadResult } from '../load/protocol.ts';
-import { mib, rssOf } from '../process-stats.ts';
+import { cpuShares, mib, rssOf } from '../process-stats.ts';
 import type { BenchContext, BenchRow, Scenario, ScenarioReport } from '../scenario.ts';
 import { type ClusterSystem, fleetwireCluster } from '../systems.ts';
 
@@ -79,6 +79,19 @@ async function peakRss<T>(pids: readonly number[], work: () => Promise<T>): Prom
   }
 }
 
+/** Handshakes the edge refused so far, whatever the status. */
+async function handshakesRefused(system: ClusterSystem): Promise<number> {
+  const url = system.cluster.edges[0]?.opsUrl;
+  if (url === undefined) return 0;
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  let total = 0;
+  for (const line of metrics.split('\n')) {
+    if (line.startsWith('fleetwire_ocpp_handshakes_refused_total{'))
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
+
 function errorLines(system: ClusterSystem): number {
   return [...system.cluster.edges, ...system.cluster.workers]
     .map((role) => role.process.text.split('\n').filter((line) => line.includes('"level":50')).length)
@@ -128,13 +141,25 @@ export const fleetAtScale: Scenario = {
       context.log(
         `steady ${steadyS} s: edge ${mib(steady.peaks[0] as number).toFixed(0)} MiB, worker ${mib(steady.peaks[1] as number).toFixed(0)} MiB, ${snapshot.connected} connected, ${snapshot.charging} charging, ${snapshot.calls} calls, ${steadyErrors} errors${snapshot.lastError ? ` (${snapshot.lastError})` : ''}`,
       );
+      const stormCpu = await cpuShares([
+        ['edge', system.edgePid],
+        ['worker', system.workerPid],
+        ['NATS', system.cluster.nats.pid as number],
+        ['Redis', system.cluster.redis.pid as number],
+        ['load generator', load.pid as number],
+      ]);
+      const refusedBefore = await handshakesRefused(system);
       const storm = await peakRss(pids, () =>
         load.send<LoadResult & { booted: number; total: number; seconds: number; snapshot: FleetSnapshot }>({
           op: 'storm',
           timeoutS: 120,
         }),
       );
-      context.log(`storm: ${storm.result.booted}/${storm.result.total} back in ${storm.result.seconds.toFixed(1)} s`);
+      const stormCpuShares = await stormCpu();
+      const stormRefusals = (await handshakesRefused(system)) - refusedBefore;
+      context.log(
+        `storm: ${storm.result.booted}/${storm.result.total} back in ${storm.result.seconds.toFixed(1)} s; CPU ${stormCpuShares}; ${stormRefusals} handshakes refused`,
+      );
       const peakEdge = mib(Math.max(steady.peaks[0] as number, ramp.peaks[0] as number));
       const peakWorker = mib(Math.max(steady.peaks[1] as number, ramp.peaks[1] as number));
       const logged = errorLines(system);
@@ -184,6 +209,7 @@ export const fleetAtScale: Scenario = {
           `One edge and one worker (the whole fleet on each), NATS, Redis (appendfsync always); chargers registered with passwords through the API import (${registerS.toFixed(0)} s of scrypt), then connected with HTTP Basic auth at up to 1,000/s: ${ramp.result.snapshot.boots.toLocaleString('en-US')} booted in ${rampS.toFixed(0)} s, ${rampRefusals.toLocaleString('en-US')} handshakes refused on the way (503 while more than 512 were being set up, or reset) and retried by the chargers.`,
           `The fleet is the simulator's steady-load scenario: Easee charge points heartbeating every ~3 minutes, 10 % charging at 11 kW (MeterValues per kWh); steady state held ${steadyS} s: ${snapshot.calls.toLocaleString('en-US')} calls answered, ${snapshot.charging} charging.`,
           `Storm: every connection dropped without a close, every charger reconnecting at once (no back-off), each sending BootNotification and StatusNotification again; the edge's verified-password cache is warm (same edge process). Peak RSS during the storm: edge ${mib(storm.peaks[0] as number).toFixed(0)} MiB, worker ${mib(storm.peaks[1] as number).toFixed(0)} MiB.`,
+          `Where the storm's time goes: CPU over it (share of one core; 2 cores in all) ${stormCpuShares}; ${stormRefusals.toLocaleString('en-US')} handshakes refused by the edge on the way (503 while 512 were being set up; each charger retries after its Retry-After).`,
           `Load generator: ${Math.round(ramp.result.cpuMs / 1000)} s CPU for the ramp, ${Math.round(storm.result.cpuMs / 1000)} s for the storm (one process, 2-core machine shared with everything measured).`,
         ],
       };

@@ -34,8 +34,14 @@ export interface GatewayOptions {
   readonly callTimeoutMs: number;
   readonly pingIntervalS: number;
   readonly maxPayloadBytes?: number;
-  /** Upgrades being authenticated at once; more wait for a 503 and retry (storm protection). */
+  /** Upgrades being authenticated at once; more wait their turn (storm protection). */
   readonly maxPendingHandshakes?: number;
+  /**
+   * Upgrades waiting for a turn, and how long one may wait: past either, a 503 with Retry-After. A reconnect storm
+   * arrives in one burst that the edge can serve in seconds; refused, each charger backs off for many seconds more.
+   */
+  readonly maxQueuedHandshakes?: number;
+  readonly maxHandshakeWaitMs?: number;
   readonly connection?: Partial<ConnectionSettings>;
   readonly metrics?: FleetwireMetrics;
 }
@@ -48,6 +54,54 @@ const closeCodeReplaced = 4000;
 
 const movedMemoryMs = 60_000;
 const maxMovedRemembered = 10_000;
+
+type Turn = 'yours' | 'full' | 'too-long' | 'gone';
+
+/**
+ * Upgrades waiting for one of the handshake slots, first come first served. A waiter whose socket closed is
+ * skipped, one that waited too long is told so when its turn comes (no timer per waiter).
+ */
+class HandshakeTurns {
+  private readonly waiting: {
+    readonly socket: Duplex;
+    readonly until: number;
+    readonly resolve: (turn: Turn) => void;
+  }[] = [];
+  private head = 0;
+
+  wait(maxWaiting: number, maxWaitMs: number, socket: Duplex): Promise<Turn> {
+    if (this.waiting.length - this.head >= maxWaiting) return Promise.resolve('full');
+    return new Promise((resolve) => this.waiting.push({ socket, until: performance.now() + maxWaitMs, resolve }));
+  }
+
+  /**
+   * A slot is free: the next waiter still there gets it (true), those who waited too long are answered on the way;
+   * false when nobody wants it.
+   */
+  next(): boolean {
+    const now = performance.now();
+    while (this.head < this.waiting.length) {
+      const waiter = this.waiting[this.head] as (typeof this.waiting)[number];
+      this.head += 1;
+      if (waiter.socket.destroyed) waiter.resolve('gone');
+      else if (now > waiter.until) waiter.resolve('too-long');
+      else {
+        waiter.resolve('yours');
+        this.compact();
+        return true;
+      }
+    }
+    this.compact();
+    return false;
+  }
+
+  private compact(): void {
+    if (this.head > 1_024 || this.head === this.waiting.length) {
+      this.waiting.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+}
 
 /**
  * Terminates OCPP-J 1.6 WebSockets on `/ocpp/{serial}`. Credentials are checked before the upgrade; a newer
@@ -71,6 +125,7 @@ export class OcppGateway {
   /** Where chargers that moved to another edge went, for a while: a call routed here by a stale session follows. */
   private readonly movedTo = new Map<string, { readonly edgeId: string; readonly at: number }>();
   private pendingHandshakes = 0;
+  private readonly handshakeTurns = new HandshakeTurns();
   private sessionSeq = 0;
   private draining = false;
 
@@ -176,9 +231,17 @@ export class OcppGateway {
     if ('status' in path) return this.refuse(socket, path.status, path.reason);
     const { serial } = path;
     if (this.pendingHandshakes >= (this.options.maxPendingHandshakes ?? 512)) {
-      return this.refuse(socket, 503, 'too many connections being set up; retry', { 'Retry-After': '2' });
-    }
-    this.pendingHandshakes += 1;
+      const turn = await this.handshakeTurns.wait(
+        this.options.maxQueuedHandshakes ?? 16_384,
+        this.options.maxHandshakeWaitMs ?? 10_000,
+        socket,
+      );
+      if (turn !== 'yours') {
+        if (turn === 'gone') return;
+        return this.refuse(socket, 503, 'too many connections being set up; retry', { 'Retry-After': '2' });
+      }
+      // The slot of the handshake that finished passed to this one.
+    } else this.pendingHandshakes += 1;
     let admission: Admission;
     try {
       admission = await this.admit(request, serial);
@@ -186,7 +249,7 @@ export class OcppGateway {
       this.log.error({ serial, err: error }, 'admission failed');
       admission = { ok: false, status: 503, reason: 'central system temporarily unavailable' };
     } finally {
-      this.pendingHandshakes -= 1;
+      if (!this.handshakeTurns.next()) this.pendingHandshakes -= 1;
     }
     if (!admission.ok) {
       this.log.info({ serial, status: admission.status, reason: admission.reason }, 'connection refused');

@@ -64,7 +64,10 @@ export async function cpuShares(processes: readonly (readonly [string, number])[
     const seconds = (performance.now() - started) / 1000;
     const after = await Promise.all(processes.map(([, pid]) => treeCpuMsOf(pid)));
     return processes
-      .map(([name], i) => `${name} ${Math.round(((after[i] ?? 0) - (before[i] ?? 0)) / 10 / seconds)} %`)
+      .map(([name], i) => {
+        const usedMs = (after[i] ?? 0) - (before[i] ?? 0);
+        return usedMs < 0 ? `${name} (exited)` : `${name} ${Math.round(usedMs / 10 / seconds)} %`;
+      })
       .join(', ');
   };
 }

@@ -111,6 +111,16 @@ async function handshakesRefused(system: ClusterSystem): Promise<number> {
   return total;
 }
 
+/** Roles that are no longer running, with the end of what they printed (a crash says why there). */
+function exitedRoles(system: ClusterSystem): string[] {
+  return [...system.cluster.edges, ...system.cluster.workers]
+    .filter((role) => !role.process.running)
+    .map(
+      (role) =>
+        `**The ${role.role} ${role.id} exited during the run.** The end of its output: \`${role.process.text.slice(-600).replace(/\s+/g, ' ').replace(/`/g, "'")}\``,
+    );
+}
+
 function errorLines(system: ClusterSystem): number {
   return [...system.cluster.edges, ...system.cluster.workers]
     .map((role) => role.process.text.split('\n').filter((line) => line.includes('"level":50')).length)
@@ -183,6 +193,7 @@ export const fleetAtScale: Scenario = {
       const peakEdge = mib(Math.max(steady.peaks[0] as number, ramp.peaks[0] as number));
       const peakWorker = mib(Math.max(steady.peaks[1] as number, ramp.peaks[1] as number));
       const logged = errorLines(system);
+      const exited = exitedRoles(system);
       const actor = actorMemory();
       const workerGrowth = ((steady.peaks[1] as number) - workerBefore) / count;
       const rows: BenchRow[] = [
@@ -232,6 +243,7 @@ export const fleetAtScale: Scenario = {
           `The fleet is the simulator's steady-load scenario: Easee charge points heartbeating every ~3 minutes, 10 % charging at 11 kW (MeterValues per kWh); steady state held ${steadyS} s: ${snapshot.calls.toLocaleString('en-US')} calls answered, ${snapshot.charging} charging.`,
           `Storm: every connection dropped without a close, every charger reconnecting at once (no back-off), each sending BootNotification and StatusNotification again; the edge's verified-password cache is warm (same edge process). Peak RSS during the storm: edge ${mib(storm.peaks[0] as number).toFixed(0)} MiB, worker ${mib(storm.peaks[1] as number).toFixed(0)} MiB.`,
           `Where the storm's time goes: CPU over it (share of one core; 2 cores in all) ${stormCpuShares}; ${stormRefusals.toLocaleString('en-US')} handshakes refused by the edge on the way (503 while 512 were being set up; each charger retries after its Retry-After).`,
+          ...exited,
           `Where the worker's memory goes (W1): ${mib(workerBefore).toFixed(0)} MiB before the ramp, then ${(workerGrowth / 1024).toFixed(1)} KiB more per charger at the steady state's peak. One charger's live actor (the charger machine, connected, booted, status-reported; ${actor.count.toLocaleString('en-US')} measured alone in a process of their own after GC) holds ${(actor.liveActor / 1024).toFixed(1)} KiB of heap; its last snapshot alone ${(actor.snapshotOnly / 1024).toFixed(1)} KiB; its persisted JSON ${(actor.jsonOnly / 1024).toFixed(1)} KiB (${Math.round(actor.jsonChars)} characters). The next step is to passivate idle actors (keep the persisted snapshot, start the actor on its next input, as Orleans and Akka do), about ${((actor.liveActor - actor.jsonOnly) / 1024).toFixed(1)} KiB a charger; the rest is the worker's own bookkeeping per charger (its entry, timers, mailbox) and the heap's headroom.`,
           `Load generator: ${Math.round(ramp.result.cpuMs / 1000)} s CPU for the ramp, ${Math.round(storm.result.cpuMs / 1000)} s for the storm (one process, 2-core machine shared with everything measured).`,
         ],

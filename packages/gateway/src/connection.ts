@@ -147,11 +147,6 @@ export class ChargerConnection implements CallQueueDriver<EdgeCallOutcome> {
     return this.childLog;
   }
 
-  /** Settles when the worker acknowledged the session, or it could not be told (the socket is then closing). */
-  get sessionKnown(): Promise<void> {
-    return this.ready;
-  }
-
   get sessionId(): string {
     return this.identity.sessionId;
   }

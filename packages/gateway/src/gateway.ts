@@ -242,24 +242,14 @@ export class OcppGateway {
       }
       // The slot of the handshake that finished passed to this one.
     } else this.pendingHandshakes += 1;
-    try {
-      await this.setUp(request, socket, head, serial);
-    } finally {
-      if (!this.handshakeTurns.next()) this.pendingHandshakes -= 1;
-    }
-  }
-
-  /**
-   * Admits the upgrade and completes it, then waits until the worker knows of the session: the handshake's slot
-   * is held until then, so that a storm reaches the workers no faster than they take sessions on.
-   */
-  private async setUp(request: IncomingMessage, socket: Duplex, head: Buffer, serial: string): Promise<void> {
     let admission: Admission;
     try {
       admission = await this.admit(request, serial);
     } catch (error) {
       this.log.error({ serial, err: error }, 'admission failed');
       admission = { ok: false, status: 503, reason: 'central system temporarily unavailable' };
+    } finally {
+      if (!this.handshakeTurns.next()) this.pendingHandshakes -= 1;
     }
     if (!admission.ok) {
       this.log.info({ serial, status: admission.status, reason: admission.reason }, 'connection refused');
@@ -269,11 +259,7 @@ export class OcppGateway {
     const { authenticated, rules } = admission;
     // The WebSocket handles socket errors from here on; the handshake's listener must not keep the request alive.
     socket.off('error', this.onHandshakeError);
-    let accepted: ChargerConnection | undefined;
-    this.wss.handleUpgrade(request, socket, head, (ws) => {
-      accepted = this.accept(ws, request, serial, authenticated, rules);
-    });
-    await accepted?.sessionKnown;
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request, serial, authenticated, rules));
   }
 
   private async admit(request: IncomingMessage, serial: string): Promise<Admission> {
@@ -343,11 +329,11 @@ export class OcppGateway {
     serial: string,
     authenticated: boolean,
     rules: CommandRuleSettings | undefined,
-  ): ChargerConnection | undefined {
+  ): void {
     if (ws.protocol !== ocppSubprotocol) {
       this.log.info({ serial, offered: request.headers['sec-websocket-protocol'] }, 'no ocpp1.6 subprotocol; closing');
       ws.close(1002, 'subprotocol ocpp1.6 required');
-      return undefined;
+      return;
     }
     const { edgeId } = this.options;
     this.sessionSeq += 1;
@@ -383,7 +369,6 @@ export class OcppGateway {
       if (this.connections.get(serial) === closed) this.connections.delete(serial);
     });
     this.log.info({ serial, sessionId, authenticated }, 'charger connected');
-    return connection;
   }
 
   private onEvictNotice(serial: string, notice: EvictNotice): void {

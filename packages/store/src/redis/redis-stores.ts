@@ -3,29 +3,29 @@ import { shardOf } from '@fleetwire/contracts';
 import { chargePointStatuses } from '@fleetwire/ocpp';
 import { Redis } from 'ioredis';
 import { chargersOfSite, idTagKey } from '../keyspace-stores.ts';
-import type {
-  ApiTokenRecord,
-  ApiTokenStore,
-  ChargerCensus,
-  ChargerFilter,
-  ChargerRegistry,
-  EventLog,
-  IdTagStore,
-  JournaledInputs,
-  ListedCharger,
-  LiveState,
-  OrphanStop,
-  Page,
-  PageRequest,
-  SiteStore,
-  SnapshotStore,
-  SnapshotWrite,
-  StoredSnapshot,
-  Stores,
-  TransactionFilter,
-  TransactionStore,
+import {
+  type ApiTokenRecord,
+  type ApiTokenStore,
+  type ChargerCensus,
+  type ChargerFilter,
+  type ChargerRegistry,
+  type EventLog,
+  type IdTagStore,
+  type JournaledInputs,
+  type ListedCharger,
+  type LiveState,
+  matchesTransaction,
+  type OrphanStop,
+  type Page,
+  type PageRequest,
+  type SiteStore,
+  type SnapshotStore,
+  type SnapshotWrite,
+  type StoredSnapshot,
+  type Stores,
+  type TransactionFilter,
+  type TransactionStore,
 } from '../stores.ts';
-import { matchesTransaction } from '../stores.ts';
 import { redisKeys } from './keys.ts';
 import { defineScripts } from './scripts.ts';
 

@@ -42,7 +42,9 @@ export async function treeCpuMsOf(pid: number): Promise<number> {
     const id = Number(entry);
     const parent = Number(fields[1]);
     cpu.set(id, ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond);
-    children.set(parent, [...(children.get(parent) ?? []), id]);
+    const siblings = children.get(parent);
+    if (siblings === undefined) children.set(parent, [id]);
+    else siblings.push(id);
   }
   let total = 0;
   const pending = [pid];

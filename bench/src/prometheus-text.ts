@@ -18,6 +18,16 @@ export function histogramOf(metrics: string, name: string, labels = ''): Histogr
   return { bounds, counts };
 }
 
+/** The sum of a counter over all its series in one scrape (`name` without labels). */
+export function counterTotal(metrics: string, name: string): number {
+  let total = 0;
+  for (const line of metrics.split('\n')) {
+    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
+
 /** What was observed between two scrapes of one process. */
 export function observedBetween(before: HistogramCounts, after: HistogramCounts): HistogramCounts {
   return { bounds: after.bounds, counts: after.counts.map((count, i) => count - (before.counts[i] ?? 0)) };

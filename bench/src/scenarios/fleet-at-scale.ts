@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { LoadGenerator } from '../load/load-client.ts';
 import type { LoadResult } from '../load/protocol.ts';
 import { cpuShares, mib, rssOf } from '../process-stats.ts';
+import { counterTotal } from '../prometheus-text.ts';
 import type { BenchContext, BenchRow, Scenario, ScenarioReport } from '../scenario.ts';
 import { type ClusterSystem, fleetwireCluster } from '../systems.ts';
 
@@ -102,13 +103,7 @@ function actorMemory(): {
 async function handshakesRefused(system: ClusterSystem): Promise<number> {
   const url = system.cluster.edges[0]?.opsUrl;
   if (url === undefined) return 0;
-  const metrics = await (await fetch(`${url}/metrics`)).text();
-  let total = 0;
-  for (const line of metrics.split('\n')) {
-    if (line.startsWith('fleetwire_ocpp_handshakes_refused_total{'))
-      total += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return total;
+  return counterTotal(await (await fetch(`${url}/metrics`)).text(), 'fleetwire_ocpp_handshakes_refused_total');
 }
 
 /** Roles that are no longer running, with the end of what they printed (a crash says why there). */
@@ -242,7 +237,7 @@ export const fleetAtScale: Scenario = {
           `One edge and one worker (the whole fleet on each), NATS, Redis (appendfsync always); chargers registered with passwords through the API import (${registerS.toFixed(0)} s of scrypt), then connected with HTTP Basic auth at up to 1,000/s: ${ramp.result.snapshot.boots.toLocaleString('en-US')} booted in ${rampS.toFixed(0)} s, ${rampRefusals.toLocaleString('en-US')} handshakes refused on the way (503 while more than 512 were being set up, or reset) and retried by the chargers.`,
           `The fleet is the simulator's steady-load scenario: Easee charge points heartbeating every ~3 minutes, 10 % charging at 11 kW (MeterValues per kWh); steady state held ${steadyS} s: ${snapshot.calls.toLocaleString('en-US')} calls answered, ${snapshot.charging} charging.`,
           `Storm: every connection dropped without a close, every charger reconnecting at once (no back-off), each sending BootNotification and StatusNotification again; the edge's verified-password cache is warm (same edge process). Peak RSS during the storm: edge ${mib(storm.peaks[0] as number).toFixed(0)} MiB, worker ${mib(storm.peaks[1] as number).toFixed(0)} MiB.`,
-          `Where the storm's time goes: CPU over it (share of one core; 2 cores in all) ${stormCpuShares}; ${stormRefusals.toLocaleString('en-US')} handshakes refused by the edge on the way (503 while 512 were being set up; each charger retries after its Retry-After).`,
+          `Where the storm's time goes: CPU over it (share of one core; 2 cores in all) ${stormCpuShares}; ${stormRefusals.toLocaleString('en-US')} handshakes refused by the edge on the way (503 when its 512 slots and 16,384 queue places were taken, or after 10 s in the queue; a refused charger backs off 4–20 s, doubling per refusal).`,
           ...exited,
           `Where the worker's memory goes (W1): ${mib(workerBefore).toFixed(0)} MiB before the ramp, then ${(workerGrowth / 1024).toFixed(1)} KiB more per charger at the steady state's peak. One charger's live actor (the charger machine, connected, booted, status-reported; ${actor.count.toLocaleString('en-US')} measured alone in a process of their own after GC) holds ${(actor.liveActor / 1024).toFixed(1)} KiB of heap; its last snapshot alone ${(actor.snapshotOnly / 1024).toFixed(1)} KiB; its persisted JSON ${(actor.jsonOnly / 1024).toFixed(1)} KiB (${Math.round(actor.jsonChars)} characters). The next step is to passivate idle actors (keep the persisted snapshot, start the actor on its next input, as Orleans and Akka do), about ${((actor.liveActor - actor.jsonOnly) / 1024).toFixed(1)} KiB a charger; the rest is the worker's own bookkeeping per charger (its entry, timers, mailbox) and the heap's headroom.`,
           `Load generator: ${Math.round(ramp.result.cpuMs / 1000)} s CPU for the ramp, ${Math.round(storm.result.cpuMs / 1000)} s for the storm (one process, 2-core machine shared with everything measured).`,

@@ -1,11 +1,7 @@
-import { type ChargerContext, streamStaleAfterMs } from '@fleetwire/charger';
+import { type ChargerContext, observationEntries, observedValue, streamStaleAfterMs } from '@fleetwire/charger';
 import { ObservationId, observationCatalog, opModeNames } from '@fleetwire/easee';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-function observedValue(context: ChargerContext, id: number): unknown {
-  return context.stream.observations[id]?.value ?? null;
-}
 
 /**
  * What the operator API shows of a charger: both channels, and the live figures with their source. Stream data
@@ -14,18 +10,18 @@ function observedValue(context: ChargerContext, id: number): unknown {
  */
 export function chargerView(state: string, context: ChargerContext, now: number) {
   const observations = Object.fromEntries(
-    Object.entries(context.stream.observations).map(([id, observed]) => [
-      observationCatalog.get(Number(id))?.name ?? id,
+    observationEntries(context.stream).map(([id, observed]) => [
+      observationCatalog.get(id)?.name ?? String(id),
       { value: observed.value, timestamp: new Date(observed.timestamp).toISOString() },
     ]),
   );
-  const opMode = observedValue(context, ObservationId.ChargerOpMode);
-  const activeTransaction = Object.values(context.transactions)[0];
+  const opMode = observedValue(context.stream, ObservationId.ChargerOpMode);
+  const activeTransaction = context.transactions[0];
   // Easee's cloud OCPP sends MeterValues per kWh only: live power and session energy come from the stream.
   const streamSeen = context.stream.lastSeenAt;
   const stale = streamSeen !== null && now - streamSeen >= streamStaleAfterMs;
-  const streamPower = observedValue(context, ObservationId.TotalPower);
-  const streamEnergy = observedValue(context, ObservationId.SessionEnergy);
+  const streamPower = observedValue(context.stream, ObservationId.TotalPower);
+  const streamEnergy = observedValue(context.stream, ObservationId.SessionEnergy);
   const live = (streamValue: unknown, ocppValue: number | undefined) => {
     if (typeof streamValue === 'number' && !stale) return { value: streamValue, source: 'stream' };
     if (ocppValue !== undefined) return { value: ocppValue, source: 'ocpp' };
@@ -40,7 +36,7 @@ export function chargerView(state: string, context: ChargerContext, now: number)
       boot: context.boot,
       heartbeatIntervalS: context.heartbeatIntervalS,
       connectors: context.connectors,
-      activeTransactions: Object.values(context.transactions),
+      activeTransactions: context.transactions,
       wantedAvailability: context.availability.wanted,
       configuration: context.configuration,
       firmware: context.firmware,
@@ -52,7 +48,7 @@ export function chargerView(state: string, context: ChargerContext, now: number)
       opMode: typeof opMode === 'number' ? opMode : null,
       opModeName: typeof opMode === 'number' ? (opModeNames[opMode] ?? null) : null,
       status: context.stream.status,
-      connectedToCloud: observedValue(context, ObservationId.ConnectedToCloud),
+      connectedToCloud: observedValue(context.stream, ObservationId.ConnectedToCloud) ?? null,
       session: context.stream.session,
       recentSessions: context.stream.recentSessions,
       pendingCommands: Object.values(context.stream.commands),

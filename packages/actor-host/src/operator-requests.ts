@@ -284,7 +284,7 @@ export class OperatorRequests {
     const context = entry.actor.getSnapshot().context;
     const now = this.deps.clock();
     const facts = chargerFacts(context, now);
-    const running = Object.values(context.transactions).find((open) => open.connectorId === request.connectorId);
+    const running = context.transactions.find((open) => open.connectorId === request.connectorId);
     const scheduleContext = {
       voltage: facts.voltage,
       phases: facts.phases,

@@ -17,5 +17,6 @@ export {
   type OcppCallOrder,
   streamStaleAfterMs,
 } from './model.ts';
+export { observationEntries, observedValue } from './observed.ts';
 export { planCall } from './plan.ts';
 export { answeredBefore, reduceInput } from './reduce.ts';

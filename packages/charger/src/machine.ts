@@ -1,5 +1,14 @@
+import type { TransactionRecord } from '@fleetwire/contracts';
 import { enqueueActions, type SnapshotFrom, setup } from 'xstate';
-import type { ChargerContext, ChargerEvent, ChargerInput, EmittedEvent } from './model.ts';
+import type {
+  ChargerContext,
+  ChargerEvent,
+  ChargerInput,
+  EmittedEvent,
+  ObservationKey,
+  ObservedValue,
+} from './model.ts';
+import { observationEntries, observationKey } from './observed.ts';
 import { initialContext, initialDecisionState, initialStreamState, opensNewerSession, reduceInput } from './reduce.ts';
 
 /**
@@ -58,12 +67,39 @@ export const chargerMachine = setup({
 /**
  * The persisted form of a charger snapshot, as `actor.getPersistedSnapshot()` gives it but without walking the
  * whole context for actor references on every commit: the charger machine spawns no actors and keeps none in its
- * context, and its reducers never mutate, so the context is shared as it is. A test holds the two equal.
+ * context, and its reducers never mutate, so the context is shared as it is — but for the two collections that
+ * are kept differently in memory than on disk (`storedContext`). A test holds the two equal.
  */
 export function persistedChargerSnapshot(snapshot: SnapshotFrom<typeof chargerMachine>): unknown {
   if (Object.keys(snapshot.children).length > 0) throw new Error('the charger machine has no child actors');
   const { status, value, output, error, context } = snapshot;
-  return { status, value, historyValue: {}, output, error, context, children: {} };
+  return { status, value, historyValue: {}, output, error, context: storedContext(context), children: {} };
+}
+
+/**
+ * The context as it is stored: running transactions by id and observations by id, the shape every release since
+ * machine version 1 reads. In memory both are kept without keys that V8 takes for array indices (docs/adr/0014),
+ * which would cost a charger kilobytes on every update; on disk the shape stays, so that a release before that
+ * change can still restore what this one wrote during a rolling upgrade.
+ */
+export function storedContext(context: ChargerContext): Record<string, unknown> {
+  const observations: Record<string, ObservedValue> = {};
+  for (const [id, observed] of observationEntries(context.stream)) observations[id] = observed;
+  const transactions: Record<string, TransactionRecord> = {};
+  for (const running of context.transactions) transactions[running.id] = running;
+  return { ...context, transactions, stream: { ...context.stream, observations } };
+}
+
+/** The live context of a stored one (`storedContext` undone). */
+function liveContext(stored: Record<string, unknown>): ChargerContext {
+  const stream = stored.stream as Record<string, unknown> & { observations: Record<string, ObservedValue> };
+  const observations: Record<ObservationKey, ObservedValue> = {};
+  for (const [id, observed] of Object.entries(stream.observations)) observations[observationKey(Number(id))] = observed;
+  return {
+    ...stored,
+    transactions: Object.values(stored.transactions as Record<string, TransactionRecord>),
+    stream: { ...stream, observations },
+  } as unknown as ChargerContext;
 }
 
 /**
@@ -113,6 +149,7 @@ const migrations: Record<number, (snapshot: PersistedSnapshot) => PersistedSnaps
   3: (snapshot) => ({ ...snapshot, context: { ...snapshot.context, site: null } }),
 };
 
+/** A stored snapshot brought forward to this release's machine version, in its live form: what `createActor` takes. */
 export function migrateSnapshot(stored: VersionedSnapshot): unknown {
   if (stored.machineVersion > chargerMachineVersion) {
     throw new Error(
@@ -125,5 +162,5 @@ export function migrateSnapshot(stored: VersionedSnapshot): unknown {
     if (step === undefined) throw new Error(`no migration from charger snapshot version ${version}`);
     snapshot = step(snapshot);
   }
-  return snapshot;
+  return { ...snapshot, context: liveContext(snapshot.context) };
 }

@@ -91,9 +91,17 @@ export interface CommandOutcome {
   readonly corrected?: boolean;
 }
 
+/**
+ * An observation's key in `StreamState.observations`: its id behind a letter. A key that reads as an array index
+ * would make V8 keep the object's values in an array as long as the largest id, and copy it on every update (9 KB
+ * for observation 700; docs/adr/0014-live-state-without-index-keys.md).
+ */
+export type ObservationKey = `o${number}`;
+
 /** What the Easee operator stream says about the charger. */
 export interface StreamState {
-  readonly observations: Readonly<Record<string, ObservedValue>>;
+  /** The newest value of each observation id, by `observationKey(id)` (`observed.ts`). */
+  readonly observations: Readonly<Record<ObservationKey, ObservedValue>>;
   readonly lastSeenAt: number | null;
   /** OCPP status of connector 1 that the op mode stands for. */
   readonly status: string | null;
@@ -230,8 +238,11 @@ export interface ChargerContext {
   readonly lastSeenAt: number | null;
   readonly boot: BootInfo | null;
   readonly connectors: Readonly<Record<string, ConnectorState>>;
-  /** Transactions in progress, by id. Stopped ones leave the context and live in the transaction store. */
-  readonly transactions: Readonly<Record<string, TransactionRecord>>;
+  /**
+   * Transactions in progress, at most one per connector. Stopped ones leave the context and live in the transaction
+   * store. A list, not an object by id: ids are array indices to V8 (docs/adr/0014-live-state-without-index-keys.md).
+   */
+  readonly transactions: readonly TransactionRecord[];
   /** Idempotency keys of the latest StartTransactions, so that a retried one gets the same id. */
   readonly recentStarts: readonly { readonly key: string; readonly id: number }[];
   /** Ids of the latest stopped transactions, so that a retried StopTransaction is answered but not applied twice. */

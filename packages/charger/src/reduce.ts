@@ -41,7 +41,7 @@ export function initialContext(input: ChargerInput): ChargerContext {
     lastSeenAt: null,
     boot: null,
     connectors: {},
-    transactions: {},
+    transactions: [],
     recentStarts: [],
     recentStops: [],
     lastCall: null,

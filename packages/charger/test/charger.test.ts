@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { persistedChargerSnapshot, reduceInput } from '../src/index.ts';
+import { type ChargerContext, persistedChargerSnapshot, reduceInput } from '../src/index.ts';
+import { migrateSnapshot, storedContext } from '../src/machine.ts';
 import { ChargerDriver } from './driver.ts';
 
 const start = (overrides: Record<string, unknown> = {}) => ({
@@ -84,7 +85,7 @@ describe('transactions', () => {
     charger.call('StartTransaction', start({ connectorId: 1 }));
     const second = charger.call('StartTransaction', start({ connectorId: 2, meterStart: 2000 }));
     expect(second).toMatchObject({ ok: true, payload: { transactionId: 101 } });
-    expect(Object.keys(charger.context.transactions).sort()).toEqual(['100', '101']);
+    expect(charger.context.transactions.map((running) => running.id).sort()).toEqual([100, 101]);
   });
 
   it('closes the open transaction of a connector when a new one starts there', () => {
@@ -99,7 +100,7 @@ describe('transactions', () => {
       stopReason: 'Superseded',
       flags: ['superseded-by: 101'],
     });
-    expect(Object.keys(charger.context.transactions)).toEqual(['101']);
+    expect(charger.context.transactions.map((running) => running.id)).toEqual([101]);
   });
 
   it('normalises kWh meter values to Wh and tracks the energy of the transaction', () => {
@@ -120,7 +121,7 @@ describe('transactions', () => {
         },
       ],
     });
-    expect(charger.context.transactions['100']).toMatchObject({ lastMeterWh: 3500, energyWh: 2500, powerW: 7400 });
+    expect(charger.context.transactions[0]).toMatchObject({ id: 100, lastMeterWh: 3500, energyWh: 2500, powerW: 7400 });
     const readings = charger.eventsOf('meter-values')[0]?.data.readings as {
       samples: { unit?: string; value: number }[];
     }[];
@@ -151,7 +152,7 @@ describe('transactions', () => {
       energyWh: 8000,
       stopReason: 'EVDisconnected',
     });
-    expect(charger.context.transactions).toEqual({});
+    expect(charger.context.transactions).toEqual([]);
   });
 
   it('answers a StopTransaction for an unknown id and keeps it as an orphan stop', () => {
@@ -186,7 +187,8 @@ describe('transactions', () => {
     });
     expect(charger.context.lastCall?.response).toMatchObject({ ok: true, payload: { transactionId: 7 } });
     // The garbage timestamp is kept in a flag; the transaction is ordered by the server's time.
-    expect(charger.context.transactions['7']).toMatchObject({
+    expect(charger.context.transactions[0]).toMatchObject({
+      id: 7,
       startedAt: '2026-11-22T10:00:00.000Z',
       flags: ['schema: meterStart must be integer', 'unparseable-timestamp: "garbage"'],
     });
@@ -338,10 +340,12 @@ describe('time', () => {
 describe('persistence', () => {
   it('persists a snapshot exactly as XState would, without its walk of the context', () => {
     const charger = new ChargerDriver();
-    const same = () =>
+    const same = () => {
+      const xstate = charger.actor.getPersistedSnapshot() as unknown as { context: ChargerContext };
       expect(JSON.parse(JSON.stringify(persistedChargerSnapshot(charger.actor.getSnapshot())))).toEqual(
-        JSON.parse(JSON.stringify(charger.actor.getPersistedSnapshot())),
+        JSON.parse(JSON.stringify({ ...xstate, context: storedContext(xstate.context) })),
       );
+    };
     same();
     charger.connect();
     charger.call('BootNotification', { chargePointVendor: 'Easee', chargePointModel: 'Charge' });
@@ -356,6 +360,19 @@ describe('persistence', () => {
     same();
     charger.restore();
     same();
-    expect(charger.context.transactions[100]?.energyWh).toBe(500);
+    expect(charger.context.transactions[0]?.energyWh).toBe(500);
+  });
+
+  it('stores running transactions and observations by id, the shape earlier releases restore', () => {
+    const charger = new ChargerDriver();
+    charger.connect();
+    charger.call('StartTransaction', start());
+    charger.actor.send({ type: 'STREAM_OBSERVATION', at: 1, observationId: 120, timestamp: 1, value: 7.4 });
+    const stored = JSON.parse(JSON.stringify(persistedChargerSnapshot(charger.actor.getSnapshot())));
+    expect(Object.keys(stored.context.transactions)).toEqual(['100']);
+    expect(stored.context.transactions['100']).toMatchObject({ id: 100, status: 'active' });
+    expect(stored.context.stream.observations).toEqual({ 120: { value: 7.4, timestamp: 1, receivedAt: 1 } });
+    const live = migrateSnapshot({ machineVersion: 4, snapshot: stored }) as { context: ChargerContext };
+    expect(live.context).toEqual(charger.context);
   });
 });

@@ -4,7 +4,9 @@ import {
   type CallLookups,
   type ChargerEvent,
   chargerMachine,
+  chargerMachineVersion,
   type EmittedEvent,
+  migrateSnapshot,
   type OcppCallOrder,
   persistedChargerSnapshot,
   planCall,
@@ -80,7 +82,7 @@ export class ChargerDriver {
   restore(): void {
     const persisted = JSON.parse(JSON.stringify(persistedChargerSnapshot(this.actor.getSnapshot())));
     this.actor.stop();
-    this.actor = this.start(persisted);
+    this.actor = this.start(migrateSnapshot({ machineVersion: chargerMachineVersion, snapshot: persisted }));
   }
 
   /** An operator's central-system CALL, as the worker hands it to the model; the orders it produced. */

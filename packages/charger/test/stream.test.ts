@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { chargerMachine, chargerMachineVersion, migrateSnapshot } from '../src/index.ts';
+import { observationOf } from '../src/observed.ts';
 import { ChargerDriver } from './driver.ts';
 
 function observe(charger: ChargerDriver, observationId: number, value: unknown, timestamp: number, extra = {}) {
@@ -13,9 +14,9 @@ describe('observations', () => {
     observe(charger, 120, 7400, 2_000);
     observe(charger, 120, 3000, 1_000);
     observe(charger, 120, 9999, 2_000);
-    expect(charger.context.stream.observations['120']).toMatchObject({ value: 7400, timestamp: 2_000 });
+    expect(observationOf(charger.context.stream, 120)).toMatchObject({ value: 7400, timestamp: 2_000 });
     observe(charger, 120, 11000, 3_000);
-    expect(charger.context.stream.observations['120']?.value).toBe(11000);
+    expect(observationOf(charger.context.stream, 120)?.value).toBe(11000);
   });
 
   it('maps op modes to OCPP statuses, with ReasonForNoCurrent as vendor error code for SuspendedEVSE', () => {

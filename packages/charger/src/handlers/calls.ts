@@ -9,6 +9,7 @@ import {
   type OutgoingCall,
   outgoingCallSlackMs,
 } from '../model.ts';
+import { observedValue } from '../observed.ts';
 import type { Reduction } from '../reduction.ts';
 
 const rememberedCommands = 10;
@@ -32,8 +33,8 @@ export function connectorCount(context: ChargerContext): number {
  * 30 three) and voltage (L1-N), OCPP's defaults (3 phases, 230 V) when the stream has not said.
  */
 export function chargerFacts(context: ChargerContext, now: number): ChargerFacts {
-  const phase = context.stream.observations[outputPhaseObservation]?.value;
-  const volts = context.stream.observations[lineToNeutralVoltage]?.value;
+  const phase = observedValue(context.stream, outputPhaseObservation);
+  const volts = observedValue(context.stream, lineToNeutralVoltage);
   return {
     installedProfiles: context.smartCharging.installed,
     writeBudget: context.smartCharging.writeBudget ?? fullBudget(easeeBudget, now),

@@ -74,15 +74,23 @@ function linkStreamSession(record: TransactionRecord, session: StreamSession, re
   return linked;
 }
 
+/** The transactions with the one of `record`'s id replaced by it. */
+export function replacedTransaction(
+  transactions: readonly TransactionRecord[],
+  record: TransactionRecord,
+): TransactionRecord[] {
+  return transactions.map((open) => (open.id === record.id ? record : open));
+}
+
 /** Links a stream session to the running or recently stopped OCPP transaction it matches, if any. */
 export function linkSessionToTransactions(
   context: ChargerContext,
   session: StreamSession,
   reduction: Reduction,
 ): ChargerContext {
-  for (const record of Object.values(context.transactions)) {
+  for (const record of context.transactions) {
     const linked = linkStreamSession(record, session, reduction);
-    if (linked !== undefined) return { ...context, transactions: { ...context.transactions, [linked.id]: linked } };
+    if (linked !== undefined) return { ...context, transactions: replacedTransaction(context.transactions, linked) };
   }
   const recent = context.recentTransactions;
   for (const [i, record] of recent.entries()) {

@@ -8,6 +8,7 @@ import {
   type OutgoingCall,
   streamStaleAfterMs,
 } from '../model.ts';
+import { observedValue } from '../observed.ts';
 import type { Reduction } from '../reduction.ts';
 import { chargerFacts, orderCall, withDeadline } from './calls.ts';
 import { requestCommand } from './easee-commands.ts';
@@ -358,7 +359,7 @@ export function reapplyCurrentLimit(original: ChargerContext, reason: string, re
 export function currentLimitEnded(context: ChargerContext, reduction: Reduction): ChargerContext {
   const limit = context.dynamicCurrent;
   if (limit === null || limit.channel !== 'ocpp-key') return context;
-  const max = context.stream.observations[maxChargerCurrentObservation]?.value;
+  const max = observedValue(context.stream, maxChargerCurrentObservation);
   const amps = typeof max === 'number' && max > 0 ? max : easeeDefaultA;
   reduction.emit('current-limit', { requestId: limit.requestId, channel: limit.channel, status: 'ended', amps });
   return orderCall(

@@ -1,5 +1,6 @@
-import { commandCatalog, commandEffects, encodeCommand, nonIdempotentCommands } from '@fleetwire/easee';
+import { commandCatalog, commandEffects, encodeCommand, nonIdempotentCommands, ObservationId } from '@fleetwire/easee';
 import type { ChargerContext, ChargerEvent, CommandOutcome, CommandStatus, PendingCommand } from '../model.ts';
+import { observationOf } from '../observed.ts';
 import type { Reduction } from '../reduction.ts';
 import { withDeadline } from './calls.ts';
 import { currentLimitStreamSettled } from './current-limit.ts';
@@ -204,10 +205,10 @@ export function confirmedByObservation(
 function tookEffect(context: ChargerContext, pending: PendingCommand): 'boot' | 'reconnect' | undefined {
   const since = pending.attemptAt?.[0] ?? pending.requestedAt;
   if ((context.boot?.bootedAt ?? 0) > since) return 'boot';
-  const rebootReason = context.stream.observations['89'];
+  const rebootReason = observationOf(context.stream, ObservationId.RebootReason);
   if (rebootReason !== undefined && rebootReason.receivedAt > since) return 'boot';
   if (context.latestConnectAt > since) return 'reconnect';
-  const cloud = context.stream.observations['250'];
+  const cloud = observationOf(context.stream, ObservationId.ConnectedToCloud);
   if (cloud !== undefined && cloud.receivedAt > since) return 'reconnect';
   return undefined;
 }

@@ -6,6 +6,7 @@ import {
   type SiteMembership,
   streamStaleAfterMs,
 } from '../model.ts';
+import { observedValue } from '../observed.ts';
 import type { Reduction } from '../reduction.ts';
 import { withDeadline } from './calls.ts';
 import { requestCurrentLimit } from './current-limit.ts';
@@ -33,7 +34,7 @@ function streamFresh(context: ChargerContext, at: number): boolean {
 }
 
 function maximumOf(context: ChargerContext): number {
-  const max = context.stream.observations[maxChargerCurrentObservation]?.value;
+  const max = observedValue(context.stream, maxChargerCurrentObservation);
   return typeof max === 'number' && max > 0 ? max : easeeDefaultA;
 }
 
@@ -197,7 +198,7 @@ function measuredOf(context: ChargerContext, at: number): number | null {
   if (!streamFresh(context, at)) return null;
   let measured: number | null = null;
   for (const id of phaseCurrentObservations) {
-    const value = context.stream.observations[id]?.value;
+    const value = observedValue(context.stream, id);
     if (typeof value === 'number') measured = Math.max(measured ?? 0, value);
   }
   return measured;

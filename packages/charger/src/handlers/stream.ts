@@ -8,7 +8,8 @@ import {
   reasonForNoCurrentNames,
   type StreamSession,
 } from '@fleetwire/easee';
-import type { ChargerContext, ChargerEvent, StreamState } from '../model.ts';
+import type { ChargerContext, ChargerEvent } from '../model.ts';
+import { observationKey, observedValue } from '../observed.ts';
 import type { Reduction } from '../reduction.ts';
 import { linkSessionToTransactions } from './correlation.ts';
 import { reapplyCurrentLimit } from './current-limit.ts';
@@ -20,13 +21,9 @@ const rememberedSessions = 10;
 const acceptStatus = 42;
 const refuseStatus = 0;
 
-function observed(stream: StreamState, id: number): unknown {
-  return stream.observations[id]?.value;
-}
-
 function onOpMode(context: ChargerContext, opMode: number, reduction: Reduction): ChargerContext {
   const status = ocppStatusOfOpMode(opMode) ?? null;
-  const reason = observed(context.stream, ObservationId.ReasonForNoCurrent);
+  const reason = observedValue(context.stream, ObservationId.ReasonForNoCurrent);
   const reasonCode = typeof reason === 'number' ? reason : undefined;
   reduction.emit('status', {
     connectorId: 1,
@@ -93,7 +90,7 @@ export function observation(
   input: Extract<ChargerEvent, { type: 'STREAM_OBSERVATION' }>,
   reduction: Reduction,
 ): ChargerContext {
-  const key = String(input.observationId);
+  const key = observationKey(input.observationId);
   const known = context.stream.observations[key];
   if (known !== undefined && known.timestamp >= input.timestamp) return context;
   let next: ChargerContext = {
@@ -147,6 +144,6 @@ export function channelsDisagree(context: ChargerContext): boolean {
   return (
     context.session !== null &&
     context.connectors['1']?.status === 'Charging' &&
-    observed(context.stream, ObservationId.ChargerOpMode) === OpMode.Disconnected
+    observedValue(context.stream, ObservationId.ChargerOpMode) === OpMode.Disconnected
   );
 }

@@ -6,7 +6,7 @@ import type { CallLookups, ChargerContext } from '../model.ts';
 import { type Answer, isoTime, type Reduction } from '../reduction.ts';
 import { connectorCount } from './calls.ts';
 import { idTagInfoOf } from './configuration.ts';
-import { correlateRemoteStart, linkedRecord } from './correlation.ts';
+import { correlateRemoteStart, linkedRecord, replacedTransaction } from './correlation.ts';
 
 const rememberedStarts = 8;
 const rememberedStops = 8;
@@ -87,10 +87,13 @@ export function startTransaction(
   if (meterStart === undefined) flags.push('no-meter-start');
   if (idTagInfo.status !== 'Accepted') flags.push(`authorization: ${idTagInfo.status}`);
 
-  const transactions = { ...context.transactions };
+  const transactions: TransactionRecord[] = [];
   // A new start on a connector that still has one open means the older StopTransaction never arrived.
-  for (const open of Object.values(transactions)) {
-    if (open.connectorId !== (connectorId ?? 0)) continue;
+  for (const open of context.transactions) {
+    if (open.connectorId !== (connectorId ?? 0)) {
+      transactions.push(open);
+      continue;
+    }
     const energyWh = energyBetween(open.meterStartWh, open.lastMeterWh);
     const superseded: TransactionRecord = {
       ...open,
@@ -102,7 +105,6 @@ export function startTransaction(
       flags: [...open.flags, `superseded-by: ${id}`],
       updatedAt: reduction.at,
     };
-    delete transactions[open.id];
     reduction.emit('transaction-stopped', { transaction: superseded });
   }
 
@@ -124,7 +126,7 @@ export function startTransaction(
   const started =
     (streamSession === null ? undefined : linkedRecord(correlated.record, streamSession, reduction.at)) ??
     correlated.record;
-  transactions[id] = started;
+  transactions.push(started);
   reduction.emit('transaction-started', { transaction: started });
   return {
     context: {
@@ -161,7 +163,7 @@ export function stopTransaction(
       ? context.recentStops
       : [...context.recentStops.slice(1 - rememberedStops), transactionId];
 
-  const open = transactionId === undefined ? undefined : context.transactions[transactionId];
+  const open = transactionId === undefined ? undefined : transactionById(context, transactionId);
   if (open === undefined) {
     // Unknown id (-1 after an offline start, a lost StartTransaction, a foreign id): kept as an orphan stop.
     reduction.emit('transaction-stopped', {
@@ -191,8 +193,7 @@ export function stopTransaction(
     flags: [...open.flags, ...flags],
     updatedAt: reduction.at,
   };
-  const transactions = { ...context.transactions };
-  delete transactions[open.id];
+  const transactions = context.transactions.filter((running) => running !== open);
   // The stream's record of the session may have arrived first; link it now.
   let stopped = record;
   for (const session of context.stream.recentSessions) {
@@ -210,17 +211,21 @@ export function stopTransaction(
   };
 }
 
+export function transactionById(context: ChargerContext, id: number): TransactionRecord | undefined {
+  return context.transactions.find((open) => open.id === id);
+}
+
 function openTransactionFor(
   context: ChargerContext,
   transactionId: number | undefined,
   connectorId: number,
 ): TransactionRecord | undefined {
   if (transactionId !== undefined) {
-    const byId = context.transactions[transactionId];
+    const byId = transactionById(context, transactionId);
     if (byId !== undefined) return byId;
   }
   if (connectorId === 0) return undefined;
-  return Object.values(context.transactions).find((open) => open.connectorId === connectorId);
+  return context.transactions.find((open) => open.connectorId === connectorId);
 }
 
 export function meterValues(
@@ -268,7 +273,7 @@ export function meterValues(
   });
   if (updated === undefined) return { context, response: {} };
   return {
-    context: { ...context, transactions: { ...context.transactions, [updated.id]: updated } },
+    context: { ...context, transactions: replacedTransaction(context.transactions, updated) },
     response: {},
   };
 }

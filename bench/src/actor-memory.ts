@@ -5,7 +5,7 @@
  * Prints one JSON line: bytes per charger of each.
  */
 
-import { chargerMachine, persistedChargerSnapshot } from '@fleetwire/charger';
+import { chargerLogic, persistedChargerSnapshot } from '@fleetwire/charger';
 import { createActor } from 'xstate';
 
 const count = Number(process.argv[2] ?? 5_000);
@@ -19,7 +19,7 @@ function heapAfterGc(): number {
 
 const empty = heapAfterGc();
 const actors = Array.from({ length: count }, (_, i) => {
-  const actor = createActor(chargerMachine, { input: { serial: `EHMEM${i}`, heartbeatIntervalS: 180 } });
+  const actor = createActor(chargerLogic, { input: { serial: `EHMEM${i}`, heartbeatIntervalS: 180 } });
   actor.on('*', () => {});
   actor.start();
   const at = Date.now();

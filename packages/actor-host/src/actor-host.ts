@@ -140,7 +140,7 @@ export class ActorHost {
         : 'offline';
       byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
       if (online) connected += 1;
-      activeTransactions += Object.keys(context.transactions).length;
+      activeTransactions += context.transactions.length;
     }
     return { byStatus, connected, activeTransactions };
   }

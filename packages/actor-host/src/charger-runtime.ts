@@ -1,7 +1,8 @@
 import type { Subscription } from '@fleetwire/bus';
 import {
   type ChargerEvent,
-  chargerMachine,
+  type ChargerSnapshot,
+  chargerLogic,
   chargerMachineVersion,
   type EmittedEvent,
   isJournaledInput,
@@ -12,7 +13,7 @@ import {
 import type { CommandSink, Outgoing, SiteReportItem, StreamDelivery } from '@fleetwire/contracts';
 import type { JournaledInputs, StoredSnapshot, Stores } from '@fleetwire/store';
 import type { FleetwireMetrics, Logger } from '@fleetwire/telemetry';
-import { type Actor, createActor, type SnapshotFrom } from 'xstate';
+import { type Actor, createActor } from 'xstate';
 import { NotOwnerError } from './errors.ts';
 import { OutboxPublisher } from './outbox.ts';
 import { SnapshotWriter } from './snapshot-writer.ts';
@@ -31,7 +32,7 @@ export interface OwnedShard {
 export interface ChargerEntry {
   readonly serial: string;
   readonly owned: OwnedShard;
-  readonly actor: Actor<typeof chargerMachine>;
+  readonly actor: Actor<typeof chargerLogic>;
   /** The end of this charger's mailbox: inputs run one after another, each to its commit. */
   tail: Promise<unknown>;
   depth: number;
@@ -47,7 +48,7 @@ export interface ChargerEntry {
   /** Commits journaled since the stored snapshot; the next commit writes a snapshot when due. */
   journaled: number;
   snapshotDue: boolean;
-  committed: SnapshotFrom<typeof chargerMachine> | undefined;
+  committed: ChargerSnapshot | undefined;
   publishing: Promise<void> | undefined;
   /** Stream sequence applied to the actor, and the one the stored snapshot holds. */
   lastSeq: number;
@@ -121,7 +122,7 @@ export class ChargerRuntime {
   }
 
   create(serial: string, owned: OwnedShard, stored: StoredSnapshot | undefined): ChargerEntry {
-    let snapshot: unknown;
+    let snapshot: ChargerSnapshot | undefined;
     if (stored !== undefined && stored.snapshot !== null) {
       try {
         snapshot = migrateSnapshot(stored);
@@ -129,9 +130,9 @@ export class ChargerRuntime {
         this.log.error({ serial, err: error }, 'charger snapshot cannot be restored; starting from an empty model');
       }
     }
-    const actor = createActor(chargerMachine, {
+    const actor = createActor(chargerLogic, {
       input: { serial, heartbeatIntervalS: this.options.heartbeatIntervalS },
-      ...(snapshot === undefined ? {} : { snapshot: snapshot as SnapshotFrom<typeof chargerMachine> }),
+      ...(snapshot === undefined ? {} : { snapshot }),
     });
     const published = stored?.published ?? 0;
     const entry: ChargerEntry = {
@@ -271,7 +272,12 @@ export class ChargerRuntime {
     entry.emitted = [];
     entry.applied = [];
     const behind = entry.published !== entry.storedPublished || (snapshot && entry.journaled > 0);
-    if (state === entry.committed && emitted.length === 0 && entry.lastSeq === entry.committedSeq && !behind) {
+    if (
+      state.context === entry.committed?.context &&
+      emitted.length === 0 &&
+      entry.lastSeq === entry.committedSeq &&
+      !behind
+    ) {
       this.acknowledge(entry);
       return;
     }

@@ -8,7 +8,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  * older than `streamStaleAfterMs` is marked stale and yields to OCPP's figures: Easee's stream goes quiet when a
  * charger loses power, so its last values are history, not the present (docs/reference/easee.md §6.5).
  */
-export function chargerView(state: string, context: ChargerContext, now: number) {
+export function chargerView(context: ChargerContext, now: number) {
   const observations = Object.fromEntries(
     observationEntries(context.stream).map(([id, observed]) => [
       observationCatalog.get(id)?.name ?? String(id),
@@ -30,7 +30,7 @@ export function chargerView(state: string, context: ChargerContext, now: number)
   return {
     serial: context.serial,
     ocpp: {
-      connected: state === 'online',
+      connected: context.session !== null,
       session: context.session,
       lastSeenAt: iso(context.lastSeenAt),
       boot: context.boot,

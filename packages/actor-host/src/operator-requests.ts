@@ -205,7 +205,7 @@ export class OperatorRequests {
         const snapshot = entry.actor.getSnapshot();
         return Promise.resolve({
           ok: true,
-          body: chargerView(String(snapshot.value), snapshot.context, this.deps.clock()),
+          body: chargerView(snapshot.context, this.deps.clock()),
         });
       }
       case 'ocpp':

@@ -1,12 +1,13 @@
-export { chargerFacts } from './handlers/calls.ts';
-export { type LocalListEntry, type LocalListUpdate, localListUpdates } from './local-list.ts';
 export {
-  chargerMachine,
+  type ChargerSnapshot,
+  chargerLogic,
   chargerMachineVersion,
   isJournaledInput,
   migrateSnapshot,
   persistedChargerSnapshot,
-} from './machine.ts';
+} from './charger-logic.ts';
+export { chargerFacts } from './handlers/calls.ts';
+export { type LocalListEntry, type LocalListUpdate, localListUpdates } from './local-list.ts';
 export {
   type CallLookups,
   type CentralOutcome,

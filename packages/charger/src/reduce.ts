@@ -322,5 +322,8 @@ function applyInput(context: ChargerContext, event: ChargerEvent): Reduced {
       const next = withDeadline({ ...context, session: null }, 'silence', undefined);
       return { context: reduction.seal(next), events: reduction.events };
     }
+    default:
+      // XState's own events (its init), or an input of a newer release: nothing changes.
+      return { context, events: [] };
   }
 }

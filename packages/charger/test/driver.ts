@@ -3,7 +3,7 @@ import { type Actor, createActor } from 'xstate';
 import {
   type CallLookups,
   type ChargerEvent,
-  chargerMachine,
+  chargerLogic,
   chargerMachineVersion,
   type EmittedEvent,
   migrateSnapshot,
@@ -21,7 +21,7 @@ export class ChargerDriver {
   readonly events: EmittedEvent[] = [];
   readonly idTags = new Map<string, CallLookups['idTagInfo']>([['TAG-OK', { status: 'Accepted' }]]);
   nextTransactionId = 100;
-  actor: Actor<typeof chargerMachine>;
+  actor: Actor<typeof chargerLogic>;
   private messageSeq = 0;
   sessionId = 's1';
 
@@ -29,8 +29,8 @@ export class ChargerDriver {
     this.actor = this.start(snapshot);
   }
 
-  private start(snapshot?: unknown): Actor<typeof chargerMachine> {
-    const actor = createActor(chargerMachine, {
+  private start(snapshot?: unknown): Actor<typeof chargerLogic> {
+    const actor = createActor(chargerLogic, {
       input: { serial: 'EH000001', heartbeatIntervalS: 300 },
       ...(snapshot === undefined ? {} : { snapshot: snapshot as never }),
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { chargerMachine, chargerMachineVersion, migrateSnapshot } from '../src/index.ts';
+import { chargerLogic, chargerMachineVersion, migrateSnapshot } from '../src/index.ts';
 import { observationOf } from '../src/observed.ts';
 import { ChargerDriver } from './driver.ts';
 
@@ -184,12 +184,12 @@ describe('both channels', () => {
 
 describe('snapshot migration', () => {
   it('restores a version 1 snapshot, written before the stream joined the model', () => {
-    const current = createActor(chargerMachine, { input: { serial: 'EH1', heartbeatIntervalS: 300 } }).start();
+    const current = createActor(chargerLogic, { input: { serial: 'EH1', heartbeatIntervalS: 300 } }).start();
     const persisted = JSON.parse(JSON.stringify(current.getPersistedSnapshot()));
     delete persisted.context.stream;
     delete persisted.context.latestConnectAt;
     const migrated = migrateSnapshot({ machineVersion: 1, snapshot: persisted });
-    const restored = createActor(chargerMachine, {
+    const restored = createActor(chargerLogic, {
       input: { serial: 'EH1', heartbeatIntervalS: 300 },
       snapshot: migrated as never,
     }).start();

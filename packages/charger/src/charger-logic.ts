@@ -1,5 +1,5 @@
 import type { TransactionRecord } from '@fleetwire/contracts';
-import { enqueueActions, type SnapshotFrom, setup } from 'xstate';
+import { type ActorSystem, type ActorSystemInfo, fromTransition, type SnapshotFrom } from 'xstate';
 import type {
   ChargerContext,
   ChargerEvent,
@@ -9,70 +9,45 @@ import type {
   ObservedValue,
 } from './model.ts';
 import { observationEntries, observationKey } from './observed.ts';
-import { initialContext, initialDecisionState, initialStreamState, opensNewerSession, reduceInput } from './reduce.ts';
+import { initialContext, initialDecisionState, initialStreamState, reduceInput } from './reduce.ts';
 
 /**
- * Bumped whenever the shape of the persisted snapshot changes; `migrateSnapshot` brings older ones forward so that a
- * rolling upgrade can restore what the previous release wrote.
+ * The version of the stored snapshot's shape (it began as the state machine's, hence the name); bumped whenever
+ * that shape changes, and `migrateSnapshot` brings older ones forward so that a rolling upgrade can restore what
+ * the previous release wrote.
  */
 export const chargerMachineVersion = 4;
 
-export const chargerMachine = setup({
-  types: {
-    context: {} as ChargerContext,
-    events: {} as ChargerEvent,
-    input: {} as ChargerInput,
-    emitted: {} as EmittedEvent,
+/**
+ * A charger's actor logic: each input goes through `reduceInput`, which decides everything (ADR 1), and what it
+ * emits goes to the actor's listeners. Transition logic rather than a state machine: the machine's two states
+ * (online, offline) only restated `context.session`, and interpreting it cost three times the reducer itself (ADR 15).
+ */
+export const chargerLogic = fromTransition<
+  ChargerContext,
+  ChargerEvent,
+  ActorSystem<ActorSystemInfo>,
+  ChargerInput,
+  EmittedEvent
+>(
+  (context, event, scope) => {
+    const reduced = reduceInput(context, event);
+    for (const emitted of reduced.events) scope.emit(emitted);
+    return reduced.context;
   },
-  guards: {
-    isCurrentSession: ({ context, event }) =>
-      event.type === 'SESSION_CLOSED' && context.session?.id === event.sessionId,
-    isNewerSession: ({ context, event }) => event.type === 'SESSION_OPENED' && opensNewerSession(context, event),
-  },
-  actions: {
-    apply: enqueueActions(({ context, event, enqueue }) => {
-      const reduced = reduceInput(context, event);
-      if (reduced.context !== context) enqueue.assign(() => reduced.context);
-      for (const emitted of reduced.events) enqueue.emit(emitted);
-    }),
-  },
-}).createMachine({
-  id: 'charger',
-  context: ({ input }) => initialContext(input),
-  initial: 'offline',
-  states: {
-    offline: {
-      on: { SESSION_OPENED: { guard: 'isNewerSession', target: 'online', actions: 'apply' } },
-    },
-    online: {
-      on: {
-        SESSION_OPENED: { actions: 'apply' },
-        SESSION_CLOSED: [{ guard: 'isCurrentSession', target: 'offline', actions: 'apply' }, { actions: 'apply' }],
-      },
-    },
-  },
-  on: {
-    CALL: { actions: 'apply' },
-    CS_CALL_SETTLED: { actions: 'apply' },
-    TIMER: { actions: 'apply' },
-    STREAM_OBSERVATION: { actions: 'apply' },
-    STREAM_COMMAND_RESPONSE: { actions: 'apply' },
-    EASEE_COMMAND_REQUESTED: { actions: 'apply' },
-    CS_CALL_REQUESTED: { actions: 'apply' },
-    CURRENT_LIMIT_REQUESTED: { actions: 'apply' },
-    SITE_ALLOCATION: { actions: 'apply' },
-  },
-});
+  ({ input }) => initialContext(input),
+);
+
+export type ChargerSnapshot = SnapshotFrom<typeof chargerLogic>;
 
 /**
- * The persisted form of a charger snapshot, as `actor.getPersistedSnapshot()` gives it but without walking the
- * whole context for actor references on every commit: the charger machine spawns no actors and keeps none in its
- * context, and its reducers never mutate, so the context is shared as it is — but for the two collections that
- * are kept differently in memory than on disk (`storedContext`). A test holds the two equal.
+ * The stored form of a charger snapshot: the shape the state machine of earlier releases persisted (its state
+ * value, `online` or `offline`, is whether the charger has a session), so that such a release restores it during a
+ * rolling upgrade. The context is shared but for the two collections kept differently in memory (`storedContext`).
  */
-export function persistedChargerSnapshot(snapshot: SnapshotFrom<typeof chargerMachine>): unknown {
-  if (Object.keys(snapshot.children).length > 0) throw new Error('the charger machine has no child actors');
-  const { status, value, output, error, context } = snapshot;
+export function persistedChargerSnapshot(snapshot: ChargerSnapshot): unknown {
+  const { status, output, error, context } = snapshot;
+  const value = context.session === null ? 'offline' : 'online';
   return { status, value, historyValue: {}, output, error, context: storedContext(context), children: {} };
 }
 
@@ -149,8 +124,8 @@ const migrations: Record<number, (snapshot: PersistedSnapshot) => PersistedSnaps
   3: (snapshot) => ({ ...snapshot, context: { ...snapshot.context, site: null } }),
 };
 
-/** A stored snapshot brought forward to this release's machine version, in its live form: what `createActor` takes. */
-export function migrateSnapshot(stored: VersionedSnapshot): unknown {
+/** A stored snapshot brought forward to this release's version, in its live form: what `createActor` takes. */
+export function migrateSnapshot(stored: VersionedSnapshot): ChargerSnapshot {
   if (stored.machineVersion > chargerMachineVersion) {
     throw new Error(
       `charger snapshot version ${stored.machineVersion} is newer than this release (${chargerMachineVersion})`,
@@ -162,5 +137,9 @@ export function migrateSnapshot(stored: VersionedSnapshot): unknown {
     if (step === undefined) throw new Error(`no migration from charger snapshot version ${version}`);
     snapshot = step(snapshot);
   }
-  return { ...snapshot, context: liveContext(snapshot.context) };
+  const context = liveContext(snapshot.context);
+  // A machine that stopped on an error stays stopped; anything else restores active, as the machine did.
+  return snapshot.status === 'error'
+    ? { status: 'error', output: undefined, error: snapshot.error, context }
+    : { status: 'active', output: undefined, error: undefined, context };
 }

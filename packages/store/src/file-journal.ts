@@ -84,10 +84,10 @@ export class FileJournal implements Durability {
     for (const op of this.keyspace.dump()) {
       chunk += encodeRecord(op);
       if (chunk.length < compactionBlockChars) continue;
-      if (!out.write(encodeBlock(chunk))) await once(out, 'drain');
+      if (!out.write(await encodeBlock(chunk))) await once(out, 'drain');
       chunk = '';
     }
-    if (chunk.length > 0) out.write(encodeBlock(chunk));
+    if (chunk.length > 0) out.write(await encodeBlock(chunk));
     out.end();
     await once(out, 'finish');
     const written = await open(temporary, 'r+');

@@ -51,7 +51,7 @@ export class GroupCommitFile {
       let text = '';
       for (const write of batch) text += write.text;
       try {
-        if (text.length >= this.blockBytes) text = encodeBlock(text);
+        if (text.length >= this.blockBytes) text = await encodeBlock(text);
         await this.handle.write(text);
         await this.handle.datasync();
         this.bytes += Buffer.byteLength(text);

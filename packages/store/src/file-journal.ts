@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { type FileHandle, open, rename } from 'node:fs/promises';
+import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GroupCommitFile } from './group-commit-file.ts';
 import type { Durability, Keyspace, KeyspaceOp } from './keyspace.ts';
@@ -35,13 +35,11 @@ export class FileJournal implements Durability {
   private readonly keyspace: Keyspace;
   private readonly compactAfterOps: number;
 
-  private constructor(dir: string, handle: FileHandle, keyspace: Keyspace, compactAfterOps: number) {
+  private constructor(dir: string, file: GroupCommitFile, keyspace: Keyspace, compactAfterOps: number) {
     this.dir = dir;
     this.keyspace = keyspace;
     this.compactAfterOps = compactAfterOps;
-    this.file = new GroupCommitFile(handle, 0, async () => {
-      if (this.opsSinceCompaction > this.compactAfterOps) await this.compact();
-    });
+    this.file = file;
   }
 
   static async open(dir: string, keyspace: Keyspace, options: FileJournalOptions = {}): Promise<FileJournal> {
@@ -58,8 +56,11 @@ export class FileJournal implements Durability {
         notice,
       );
     }
-    const handle = await open(join(dir, 'journal.jsonl'), 'a', fileMode);
-    const journal = new FileJournal(dir, handle, keyspace, options.compactAfterOps ?? 200_000);
+    let journal: FileJournal | undefined;
+    const file = await GroupCommitFile.open(join(dir, 'journal.jsonl'), {
+      maintain: () => journal?.maintain() ?? Promise.resolve(),
+    });
+    journal = new FileJournal(dir, file, keyspace, options.compactAfterOps ?? 200_000);
     journal.opsSinceCompaction = replayed;
     return journal;
   }
@@ -70,6 +71,10 @@ export class FileJournal implements Durability {
     for (const op of ops) text += encodeRecord(op);
     this.opsSinceCompaction += ops.length;
     return this.file.append(text);
+  }
+
+  private async maintain(): Promise<void> {
+    if (this.opsSinceCompaction > this.compactAfterOps) await this.compact();
   }
 
   /**
@@ -94,7 +99,7 @@ export class FileJournal implements Durability {
     await written.datasync();
     await written.close();
     await rename(temporary, join(this.dir, 'state.jsonl'));
-    await this.file.reopen(() => open(join(this.dir, 'journal.jsonl'), 'w', fileMode));
+    await this.file.reopen({ truncate: true });
     this.opsSinceCompaction = 0;
   }
 

@@ -1,8 +1,8 @@
-import { open, rename, stat } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FleetEvent } from '@fleetwire/contracts';
 import { GroupCommitFile } from './group-commit-file.ts';
-import { encodeRecord, ensureDataDir, fileMode, loadRecordFile, type RepairNotice } from './record-file.ts';
+import { encodeRecord, ensureDataDir, loadRecordFile, type RepairNotice } from './record-file.ts';
 import { type EventFilter, type EventLog, matchesEvent, type StoredEvent } from './stores.ts';
 
 export interface LocalEventLogOptions {
@@ -66,15 +66,9 @@ export class LocalEventLog implements EventLog {
         if (seq !== undefined) log.lastSeq = Math.max(log.lastSeq, Number(seq));
       }
     }
-    const bytes = await stat(join(dir, 'events.jsonl')).then(
-      (info) => info.size,
-      () => 0,
-    );
-    const file: GroupCommitFile = new GroupCommitFile(
-      await open(join(dir, 'events.jsonl'), 'a', fileMode),
-      bytes,
-      () => (file.bytes > log.maxFileBytes ? log.rotate(file) : Promise.resolve()),
-    );
+    const file: GroupCommitFile = await GroupCommitFile.open(join(dir, 'events.jsonl'), {
+      maintain: () => (file.bytes > log.maxFileBytes ? log.rotate(file) : Promise.resolve()),
+    });
     log.file = file;
     return log;
   }
@@ -117,10 +111,7 @@ export class LocalEventLog implements EventLog {
 
   private async rotate(file: GroupCommitFile): Promise<void> {
     const dir = this.dir as string;
-    await file.reopen(async () => {
-      await rename(join(dir, 'events.jsonl'), join(dir, 'events.1.jsonl'));
-      return open(join(dir, 'events.jsonl'), 'a', fileMode);
-    });
+    await file.reopen({ before: () => rename(join(dir, 'events.jsonl'), join(dir, 'events.1.jsonl')) });
   }
 
   private after(afterSeq: number, limit: number, filter: EventFilter): StoredEvent[] {

@@ -2,7 +2,7 @@ import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FleetEvent } from '@fleetwire/contracts';
 import { GroupCommitFile } from './group-commit-file.ts';
-import { encodeRecord, ensureDataDir, loadRecordFile, type RepairNotice } from './record-file.ts';
+import { ensureDataDir, loadRecordFile, type RepairNotice, recordLine } from './record-file.ts';
 import { type EventFilter, type EventLog, matchesEvent, type StoredEvent } from './stores.ts';
 
 export interface LocalEventLogOptions {
@@ -15,19 +15,38 @@ export interface LocalEventLogOptions {
 }
 
 /**
+ * A retained event as its JSON and the fields readers filter on: one string and a small record instead of the
+ * event's object graph, which every major GC would otherwise mark, a hundred thousand times over.
+ */
+interface RetainedEvent {
+  readonly seq: number;
+  readonly id: string;
+  readonly type: string;
+  readonly serial: string;
+  /** JSON of the StoredEvent, as its record line holds it. */
+  readonly json: string;
+}
+
+function retainedOf(stored: StoredEvent, json = JSON.stringify(stored)): RetainedEvent {
+  const { id, type, serial } = stored.event;
+  return { seq: stored.seq, id, type, serial, json };
+}
+
+function matches(retained: RetainedEvent, filter: EventFilter): boolean {
+  return (
+    (filter.serial === undefined || retained.serial === filter.serial) &&
+    (filter.types === undefined || filter.types.length === 0 || filter.types.includes(retained.type))
+  );
+}
+
+/**
  * The event log of the all-in-one process: a ring of recent events in memory for readers, and, given a
  * directory, an append-only JSON-lines file. Ids seen in the ring are the dedup window: an outbox re-published
  * after a restart does not appear twice.
  */
-function encodeAll(events: readonly StoredEvent[]): string {
-  let text = '';
-  for (const stored of events) text += encodeRecord(stored);
-  return text;
-}
-
 export class LocalEventLog implements EventLog {
   /** The retained events in a circular buffer: `start` is the oldest, `size` how many there are. */
-  private readonly ring: (StoredEvent | undefined)[];
+  private readonly ring: (RetainedEvent | undefined)[];
   private start = 0;
   private size = 0;
   private readonly recentIds = new Set<string>();
@@ -56,7 +75,7 @@ export class LocalEventLog implements EventLog {
     for (const path of [join(dir, 'events.1.jsonl'), join(dir, 'events.jsonl')]) {
       const report = await loadRecordFile(
         path,
-        (stored) => log.remember(stored as StoredEvent),
+        (stored) => log.remember(retainedOf(stored as StoredEvent)),
         options.notice ?? (() => {}),
       );
       // A sequence number that reached a reader must never be given to another event, even when its record was
@@ -73,35 +92,38 @@ export class LocalEventLog implements EventLog {
     return log;
   }
 
-  private remember(stored: StoredEvent): void {
+  private remember(stored: RetainedEvent): void {
     this.lastSeq = Math.max(this.lastSeq, stored.seq);
-    this.recentIds.add(stored.event.id);
+    this.recentIds.add(stored.id);
     if (this.size < this.retained) {
       this.ring[(this.start + this.size) % this.retained] = stored;
       this.size += 1;
       return;
     }
-    const dropped = this.ring[this.start] as StoredEvent;
-    this.recentIds.delete(dropped.event.id);
+    const dropped = this.ring[this.start] as RetainedEvent;
+    this.recentIds.delete(dropped.id);
     this.ring[this.start] = stored;
     this.start = (this.start + 1) % this.retained;
   }
 
   /** The i-th retained event, oldest first. */
-  private retainedAt(i: number): StoredEvent {
-    return this.ring[(this.start + i) % this.retained] as StoredEvent;
+  private retainedAt(i: number): RetainedEvent {
+    return this.ring[(this.start + i) % this.retained] as RetainedEvent;
   }
 
   append(events: readonly FleetEvent[]): Promise<void> {
     const fresh: StoredEvent[] = [];
+    let lines = '';
     for (const event of events) {
       if (this.recentIds.has(event.id)) continue;
       const stored = { seq: this.lastSeq + 1, event };
-      this.remember(stored);
+      const retained = retainedOf(stored);
+      this.remember(retained);
       fresh.push(stored);
+      lines += recordLine(retained.json);
     }
     if (fresh.length === 0) return Promise.resolve();
-    const written = this.file === undefined ? Promise.resolve() : this.file.append(encodeAll(fresh));
+    const written = this.file === undefined ? Promise.resolve() : this.file.append(lines);
     // Each append is synced before readers hear of it, so an event a reader saw is never lost (and its sequence
     // number never given again); appends resolve in the order they were made, which is the sequence order.
     return written.then(() => {
@@ -119,8 +141,8 @@ export class LocalEventLog implements EventLog {
     const first = this.retainedAt(0);
     const found: StoredEvent[] = [];
     for (let i = Math.max(0, afterSeq + 1 - first.seq); i < this.size && found.length < limit; i++) {
-      const stored = this.retainedAt(i);
-      if (matchesEvent(stored.event, filter)) found.push(stored);
+      const retained = this.retainedAt(i);
+      if (matches(retained, filter)) found.push(JSON.parse(retained.json) as StoredEvent);
     }
     return found;
   }

@@ -19,7 +19,11 @@ export const fileMode = 0o600;
 export const dirMode = 0o700;
 
 export function encodeRecord(value: unknown): string {
-  const json = JSON.stringify(value);
+  return recordLine(JSON.stringify(value));
+}
+
+/** The record line of a value already in JSON. */
+export function recordLine(json: string): string {
   return `${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
 }
 

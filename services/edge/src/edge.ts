@@ -34,10 +34,17 @@ export interface RunningEdge {
   stop(): Promise<void>;
 }
 
+/**
+ * Connections the kernel may hold for the edge to accept. Node's default (511) is a fraction of a reconnect storm:
+ * past it the kernel drops SYNs and each charger waits out TCP's retransmission, 1, 3, 7, 15 s (P6 saw 974,000
+ * drops and a 20 s tail). Linux caps it at net.core.somaxconn (4,096 by default).
+ */
+const acceptBacklog = 65_535;
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: acceptBacklog }, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });

@@ -20,7 +20,7 @@ import { ObservationId } from '@fleetwire/easee';
 import type { Stores } from '@fleetwire/store';
 import { type FleetCensus, FleetwireMetrics, type Logger } from '@fleetwire/telemetry';
 import { idTagInfoFor } from './authorization.ts';
-import { type ChargerEntry, ChargerRuntime, type OwnedShard } from './charger-runtime.ts';
+import { type ChargerEntry, ChargerRuntime, type OwnedShard, statusOf } from './charger-runtime.ts';
 import { NotOwnerError } from './errors.ts';
 import { OperatorRequests } from './operator-requests.ts';
 import { SiteHost } from './site-host.ts';
@@ -52,6 +52,8 @@ export interface ActorHostOptions {
   readonly availabilityHoldMs?: number;
   /** A charger snapshot every this many commits; the commits between journal their inputs (ADR 10). */
   readonly snapshotEvery?: number;
+  /** A charger actor without an input for this long is let go until its next input (ADR 16); undefined: never. */
+  readonly passivateAfterMs?: number;
 }
 
 /** How long a graceful stop waits for operator requests in flight (a CALL waits 30 s for its charger by default). */
@@ -82,6 +84,7 @@ export class ActorHost {
     this.metrics = options.metrics ?? new FleetwireMetrics();
     this.metrics.observe({
       actors: () => this.runtime.entries.size,
+      passivated: () => this.runtime.passivated.size,
       shards: () => this.shards.size,
       fleet: () => this.census(),
       sites: () => this.sites.census(),
@@ -103,6 +106,7 @@ export class ActorHost {
         }
       },
       ...(options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery }),
+      ...(options.passivateAfterMs === undefined ? {} : { passivateAfterMs: options.passivateAfterMs }),
     });
     this.sites = new SiteHost({
       bus: options.bus,
@@ -132,15 +136,17 @@ export class ActorHost {
     const byStatus = new Map<string, number>();
     let connected = 0;
     let activeTransactions = 0;
-    for (const entry of this.runtime.entries.values()) {
-      const context = entry.actor.getSnapshot().context;
-      const online = context.session !== null;
-      const status = online
-        ? (context.connectors['1']?.status ?? context.connectors['0']?.status ?? 'Unknown')
-        : 'offline';
+    const count = (status: string, online: boolean, transactions: number) => {
       byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
       if (online) connected += 1;
-      activeTransactions += context.transactions.length;
+      activeTransactions += transactions;
+    };
+    for (const entry of this.runtime.entries.values()) {
+      const context = entry.actor.getSnapshot().context;
+      count(statusOf(context), context.session !== null, context.transactions.length);
+    }
+    for (const charger of this.runtime.passivated.values()) {
+      count(charger.status, charger.connected, charger.activeTransactions);
     }
     return { byStatus, connected, activeTransactions };
   }
@@ -151,6 +157,22 @@ export class ActorHost {
 
   get actorCount(): number {
     return this.runtime.entries.size;
+  }
+
+  /** Chargers whose actor was let go (ADR 16): their state is in the store until their next input. */
+  get passivatedCount(): number {
+    return this.runtime.passivated.size;
+  }
+
+  /**
+   * Lets go of a charger's actor now, as the sweep does after `passivateAfterMs` without an input, if nothing of it
+   * is in flight; false when it stays (busy, or not here).
+   */
+  async passivate(serial: string): Promise<boolean> {
+    const entry = this.runtime.entries.get(serial);
+    if (entry === undefined) return false;
+    await this.runtime.passivate(entry);
+    return !this.runtime.entries.has(serial);
   }
 
   /** Takes a shard over: fences and loads its snapshots, re-arms their deadlines, then starts serving it. */
@@ -198,6 +220,7 @@ export class ActorHost {
     await Promise.all([this.runtime.drain(entries), this.sites.release(owned)]);
     if (this.shards.get(shard) === owned) this.shards.delete(shard);
     for (const entry of entries) this.runtime.forget(entry);
+    this.runtime.forgetPassivated(owned);
   }
 
   /**
@@ -211,6 +234,7 @@ export class ActorHost {
       for (const subscription of owned.subscriptions) subscription.unsubscribe();
       void owned.closeStream?.().catch(() => undefined);
     }
+    for (const owned of this.shards.values()) this.runtime.forgetPassivated(owned);
     this.shards.clear();
     for (const entry of [...this.runtime.entries.values()]) this.runtime.forget(entry);
   }
@@ -238,6 +262,7 @@ export class ActorHost {
     void owned.closeStream?.().catch(() => undefined);
     this.shards.delete(owned.shard);
     for (const entry of this.entriesOf(owned)) void entry.tail.then(() => this.runtime.forget(entry));
+    this.runtime.forgetPassivated(owned);
     this.sites.dropped(owned);
   }
 
@@ -258,8 +283,7 @@ export class ActorHost {
   }
 
   async handleCall(serial: string, shard: number, call: ChargerCallRequest): Promise<CallOutcome> {
-    const entry = await this.entryFor(serial, shard);
-    return this.runtime.enqueue(entry, async () => {
+    return this.runtime.enqueue(await this.entryFor(serial, shard), async (entry) => {
       const context = entry.actor.getSnapshot().context;
       const replayed = answeredBefore(context, call.sessionId, call.messageId);
       if (replayed !== undefined) return replayed;
@@ -329,8 +353,8 @@ export class ActorHost {
     }
     void this.discovered(message.serial)
       .then(() => this.entryFor(message.serial, shard))
-      .then((entry) =>
-        this.runtime.enqueue(entry, async () => {
+      .then((loaded) =>
+        this.runtime.enqueue(loaded, async (entry) => {
           if (delivery.seq !== 0 && delivery.seq <= entry.lastSeq) {
             entry.pendingAcks.push(delivery);
             await this.runtime.commit(entry);
@@ -411,7 +435,7 @@ export class ActorHost {
 
   /** A charger first seen on the stream is registered as discovered, so the fleet lists it. */
   private async discovered(serial: string): Promise<void> {
-    if (this.runtime.entries.has(serial)) return;
+    if (this.runtime.knows(serial)) return;
     const { chargers } = this.options.stores;
     if ((await chargers.get(serial)) !== undefined) return;
     const now = new Date(this.options.clock()).toISOString();

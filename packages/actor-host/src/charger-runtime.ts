@@ -1,5 +1,6 @@
 import type { Subscription } from '@fleetwire/bus';
 import {
+  type ChargerContext,
   type ChargerEvent,
   type ChargerSnapshot,
   chargerLogic,
@@ -55,6 +56,16 @@ export interface ChargerEntry {
   committedSeq: number;
   /** Stream messages applied but not yet committed: acknowledged by the commit that covers them. */
   pendingAcks: StreamDelivery[];
+  /** Set when the actor was let go (`passivate`): its inputs go to the charger's next entry, loaded from the store. */
+  passivated: boolean;
+}
+
+/** What the census needs of a charger whose actor was let go: the figures of its last state. */
+export interface PassivatedCharger {
+  readonly owned: OwnedShard;
+  readonly status: string;
+  readonly connected: boolean;
+  readonly activeTransactions: number;
 }
 
 export interface ChargerRuntimeOptions {
@@ -80,9 +91,17 @@ export interface ChargerRuntimeOptions {
    * commit, what releases before the journal wrote (and all they can read).
    */
   readonly snapshotEvery?: number;
+  /**
+   * An actor without an input for this long is let go: its state is in the store, its deadlines stay armed, and
+   * its next input loads it again (Orleans' grains and Akka's passivation do the same). Undefined: never.
+   */
+  readonly passivateAfterMs?: number;
 }
 
 const maxMailboxDepth = 64;
+// Quiet actors are looked for this often, and at most this many let go a pass, so that it never comes in bursts.
+const passivateIntervalMs = 1_000;
+const maxPassivationsPerPass = 500;
 export const defaultSnapshotEvery = 16;
 // What was published is recorded by the charger's next commit anyway; only a charger that stays quiet records it
 // on its own, a while later (well inside the event log's 120 s dedup window, so that a restore publishing it again
@@ -100,8 +119,15 @@ const maxTidiesPerPass = 250;
 export class ChargerRuntime {
   readonly entries = new Map<string, ChargerEntry>();
   private readonly loading = new Map<string, Promise<ChargerEntry>>();
+  /** Chargers whose actor was let go, by serial: their state is in the store. */
+  readonly passivated = new Map<string, PassivatedCharger>();
   /** Chargers whose stored outbox holds published items, with when that became so (oldest first). */
   private readonly needsTidy = new Map<ChargerEntry, number>();
+  /** Live actors by the time of their last commit, least recent first: the candidates for passivation. */
+  private readonly quiet = new Map<ChargerEntry, number>();
+  /** Loads asked for in this turn of the event loop, claimed from the store in one request per shard. */
+  private claims = new Map<OwnedShard, Map<string, PromiseWithResolvers<ChargerEntry>>>();
+  private readonly passivateTimer: NodeJS.Timeout | undefined;
   private readonly timers: TimerService;
   private readonly writer: SnapshotWriter;
   private readonly publisher: OutboxPublisher;
@@ -119,6 +145,10 @@ export class ChargerRuntime {
     this.publisher = new OutboxPublisher(options.stores, options.commands, options.metrics, options.reportToSites);
     this.tidyTimer = setInterval(() => this.tidy(), tidyIntervalMs);
     this.tidyTimer.unref();
+    if (options.passivateAfterMs !== undefined) {
+      this.passivateTimer = setInterval(() => this.passivateQuiet(), passivateIntervalMs);
+      this.passivateTimer.unref();
+    }
   }
 
   create(serial: string, owned: OwnedShard, stored: StoredSnapshot | undefined): ChargerEntry {
@@ -156,6 +186,7 @@ export class ChargerRuntime {
       lastSeq: stored?.lastSeq ?? 0,
       committedSeq: 0,
       pendingAcks: [],
+      passivated: false,
     };
     actor.on('*', (item) => entry.emitted.push(item));
     actor.start();
@@ -163,8 +194,10 @@ export class ChargerRuntime {
     entry.committedSeq = entry.lastSeq;
     entry.committed = actor.getSnapshot();
     this.entries.set(serial, entry);
+    this.passivated.delete(serial);
     owned.serials.add(serial);
     this.timers.sync(serial, entry.committed.context.deadlines);
+    this.quiet.set(entry, this.options.clock());
     this.publish(entry);
     return entry;
   }
@@ -204,16 +237,25 @@ export class ChargerRuntime {
     entry.storedPublished = entry.published;
   }
 
-  /** The entry of a charger registered after its shard was acquired: fenced and loaded alone. */
+  /**
+   * The live entry of a charger of `owned`: one registered after its shard was acquired, or one that was let go.
+   * Fenced and loaded from the store; the loads asked for in one turn go as one claim per shard (a reconnect storm
+   * asks for thousands at once).
+   */
   load(serial: string, owned: OwnedShard): Promise<ChargerEntry> {
     const existing = this.entries.get(serial);
     if (existing !== undefined) return Promise.resolve(existing);
     let loading = this.loading.get(serial);
     if (loading === undefined) {
-      loading = this.options.stores.snapshots.claim([serial], owned.leaseToken).then((stored) => {
-        if (!this.options.isServing(owned)) throw new NotOwnerError(serial, owned.shard);
-        return this.entries.get(serial) ?? this.create(serial, owned, stored.get(serial));
-      });
+      const claim = Promise.withResolvers<ChargerEntry>();
+      loading = claim.promise;
+      if (this.claims.size === 0) setImmediate(() => this.claimNow());
+      let ofShard = this.claims.get(owned);
+      if (ofShard === undefined) {
+        ofShard = new Map();
+        this.claims.set(owned, ofShard);
+      }
+      ofShard.set(serial, claim);
       this.loading.set(serial, loading);
       const done = () => this.loading.delete(serial);
       loading.then(done, done);
@@ -221,23 +263,70 @@ export class ChargerRuntime {
     return loading;
   }
 
+  private claimNow(): void {
+    const claims = this.claims;
+    this.claims = new Map();
+    for (const [owned, ofShard] of claims) {
+      this.options.stores.snapshots.claim([...ofShard.keys()], owned.leaseToken).then(
+        (stored) => {
+          for (const [serial, claim] of ofShard) {
+            if (!this.options.isServing(owned)) claim.reject(new NotOwnerError(serial, owned.shard));
+            else claim.resolve(this.entries.get(serial) ?? this.create(serial, owned, stored.get(serial)));
+          }
+        },
+        (error: unknown) => {
+          for (const claim of ofShard.values()) claim.reject(error);
+        },
+      );
+    }
+  }
+
+  /** Whether the charger has an actor here, live or let go. */
+  knows(serial: string): boolean {
+    return this.entries.has(serial) || this.passivated.has(serial);
+  }
+
+  /** The charger's entry when it has an actor here: the live one, or loaded again if it was let go. */
+  entryOf(serial: string): Promise<ChargerEntry> | undefined {
+    const live = this.entries.get(serial);
+    if (live !== undefined) return Promise.resolve(live);
+    const owned = this.passivated.get(serial)?.owned;
+    return owned === undefined ? undefined : this.load(serial, owned);
+  }
+
   forget(entry: ChargerEntry): void {
     entry.actor.stop();
     this.entries.delete(entry.serial);
     entry.owned.serials.delete(entry.serial);
     this.needsTidy.delete(entry);
+    this.quiet.delete(entry);
     this.timers.forget(entry.serial);
   }
 
-  /** Runs `work` after every earlier input of the charger, as long as its shard is still served here. */
-  enqueue<T>(entry: ChargerEntry, work: () => Promise<T>): Promise<T> {
+  /** Forgets the chargers of `owned` whose actors were let go (the shard was handed over or fenced off). */
+  forgetPassivated(owned: OwnedShard): void {
+    for (const serial of [...owned.serials]) {
+      if (this.passivated.get(serial)?.owned !== owned) continue;
+      this.passivated.delete(serial);
+      owned.serials.delete(serial);
+      this.timers.forget(serial);
+    }
+  }
+
+  /**
+   * Runs `work` after every earlier input of the charger, as long as its shard is still served here. `work` gets
+   * the entry it runs on: when the actor was let go in the meantime, that is the charger's next entry.
+   */
+  enqueue<T>(entry: ChargerEntry, work: (entry: ChargerEntry) => Promise<T>): Promise<T> {
+    if (entry.passivated) return this.load(entry.serial, entry.owned).then((next) => this.enqueue(next, work));
     if (entry.depth >= maxMailboxDepth) {
       return Promise.reject(new Error(`busy: ${entry.serial} has ${entry.depth} inputs waiting`));
     }
     entry.depth += 1;
     const guarded = async () => {
       if (!this.options.isServing(entry.owned)) throw new NotOwnerError(entry.serial, entry.owned.shard);
-      return work();
+      if (entry.passivated) return this.enqueue(await this.load(entry.serial, entry.owned), work);
+      return work(entry);
     };
     const run = entry.tail.then(guarded, guarded);
     const done = () => {
@@ -253,11 +342,12 @@ export class ChargerRuntime {
     entry.actor.send(event);
   }
 
-  /** Sends one input to the charger and commits what it changed. */
-  apply(entry: ChargerEntry, event: ChargerEvent): Promise<void> {
-    return this.enqueue(entry, async () => {
-      this.send(entry, event);
-      await this.commit(entry);
+  /** Sends one input to the charger and commits what it changed; resolves with the entry it ran on. */
+  apply(entry: ChargerEntry, event: ChargerEvent): Promise<ChargerEntry> {
+    return this.enqueue(entry, async (current) => {
+      this.send(current, event);
+      await this.commit(current);
+      return current;
     });
   }
 
@@ -326,6 +416,11 @@ export class ChargerRuntime {
     } else entry.journaled += 1;
     // This commit recorded whatever had been published: the charger needs no tidy until it publishes again.
     this.needsTidy.delete(entry);
+    // Quiet since its last input: a tidy or a snapshot of its own does not count.
+    if (applied.length > 0) {
+      this.quiet.delete(entry);
+      this.quiet.set(entry, this.options.clock());
+    }
     this.acknowledge(entry);
     this.timers.sync(entry.serial, state.context.deadlines);
     if (emitted.length > 0) this.options.onCommitted?.(entry.serial, items, orders);
@@ -384,20 +479,96 @@ export class ChargerRuntime {
 
   tidyNow(entry: ChargerEntry): Promise<void> {
     if (entry.storedPublished === entry.published) return Promise.resolve();
-    return this.enqueue(entry, () => this.commit(entry));
+    return this.enqueue(entry, (current) => this.commit(current));
   }
 
   /** Writes a snapshot if the journal or the published mark is behind the charger. */
   snapshotNow(entry: ChargerEntry): Promise<void> {
     if (entry.storedPublished === entry.published && entry.journaled === 0) return Promise.resolve();
-    return this.enqueue(entry, () => this.commit(entry, true));
+    return this.enqueue(entry, (current) => this.commit(current, true));
   }
 
   private fire(serial: string, name: string, deadline: number): void {
     const entry = this.entries.get(serial);
-    if (entry === undefined) return;
-    void this.apply(entry, { type: 'TIMER', at: this.options.clock(), name, deadline }).catch((error: unknown) =>
-      this.log.warn({ serial, timer: name, err: error }, 'timer input failed'),
+    const owned = entry?.owned ?? this.passivated.get(serial)?.owned;
+    if (owned === undefined) return;
+    const input: ChargerEvent = { type: 'TIMER', at: this.options.clock(), name, deadline };
+    void (entry === undefined ? this.load(serial, owned) : Promise.resolve(entry))
+      .then((current) => this.apply(current, input))
+      .catch((error: unknown) => this.log.warn({ serial, timer: name, err: error }, 'timer input failed'));
+  }
+
+  /** Lets go of the actors quiet for `passivateAfterMs`, least recent first. */
+  private passivateQuiet(): void {
+    const after = this.options.passivateAfterMs;
+    if (after === undefined) return;
+    const due = this.options.clock() - after;
+    let passivated = 0;
+    // Busy now (publishing, a stream acknowledgement pending): looked at again on a later pass.
+    const busy: [ChargerEntry, number][] = [];
+    for (const [entry, since] of this.quiet) {
+      if (since > due || passivated === maxPassivationsPerPass) break;
+      this.quiet.delete(entry);
+      if (!this.canPassivate(entry)) {
+        if (!entry.passivated && this.entries.get(entry.serial) === entry) busy.push([entry, since]);
+        continue;
+      }
+      passivated += 1;
+      void this.passivate(entry).catch((error: unknown) =>
+        this.log.debug({ serial: entry.serial, err: error }, 'actor kept: passivation failed'),
+      );
+    }
+    for (const [entry, since] of busy) this.quiet.set(entry, since);
+  }
+
+  /** Nothing waits in the charger's mailbox, nothing of it is unpublished or unacknowledged. */
+  private canPassivate(entry: ChargerEntry): boolean {
+    return (
+      !entry.passivated &&
+      entry.depth === 0 &&
+      entry.outbox.length === 0 &&
+      entry.publishing === undefined &&
+      entry.pendingAcks.length === 0 &&
+      entry.emitted.length === 0 &&
+      entry.applied.length === 0 &&
+      this.options.isServing(entry.owned)
+    );
+  }
+
+  /**
+   * Lets go of a quiet charger's actor, in its mailbox: a snapshot first where the journal or the published mark is
+   * behind (its next load then replays nothing and publishes nothing again), then the actor goes; its deadlines
+   * stay armed, and its census figures stay for the metrics.
+   */
+  passivate(entry: ChargerEntry): Promise<void> {
+    if (!this.canPassivate(entry)) return Promise.resolve();
+    return this.enqueue(entry, async (current) => {
+      if (current !== entry || entry.depth > 1) return;
+      if (entry.journaled > 0 || entry.published !== entry.storedPublished) await this.commit(entry, true);
+      if (entry.depth > 1 || !this.canPassivateNow(entry)) return;
+      const { context } = entry.actor.getSnapshot();
+      this.passivated.set(entry.serial, {
+        owned: entry.owned,
+        status: statusOf(context),
+        connected: context.session !== null,
+        activeTransactions: context.transactions.length,
+      });
+      entry.passivated = true;
+      entry.actor.stop();
+      this.entries.delete(entry.serial);
+      this.needsTidy.delete(entry);
+      this.quiet.delete(entry);
+    });
+  }
+
+  /** `canPassivate`, from inside the mailbox (where this very input counts as one). */
+  private canPassivateNow(entry: ChargerEntry): boolean {
+    return (
+      entry.outbox.length === 0 &&
+      entry.publishing === undefined &&
+      entry.pendingAcks.length === 0 &&
+      entry.published === entry.storedPublished &&
+      entry.journaled === 0
     );
   }
 
@@ -419,6 +590,13 @@ export class ChargerRuntime {
 
   stop(): void {
     clearInterval(this.tidyTimer);
+    clearInterval(this.passivateTimer);
     this.timers.stop();
   }
+}
+
+/** A charger's status for the census: connector 1's (else 0's) while connected, else offline. */
+export function statusOf(context: ChargerContext): string {
+  if (context.session === null) return 'offline';
+  return context.connectors['1']?.status ?? context.connectors['0']?.status ?? 'Unknown';
 }

@@ -237,7 +237,7 @@ export class OperatorRequests {
     const requestId = request.requestId ?? randomUUID();
     const waited = Math.max(request.timeoutMs, request.waitMs) + outcomeSlackMs;
     const outcome = this.limitWaiters.wait(requestId, waited);
-    await this.deps.runtime.apply(entry, {
+    const current = await this.deps.runtime.apply(entry, {
       type: 'CURRENT_LIMIT_REQUESTED',
       at: this.deps.clock(),
       requestId,
@@ -248,7 +248,7 @@ export class OperatorRequests {
       streamCommands: this.deps.commands !== undefined,
       easeeCommands: this.deps.easeeCommands,
     });
-    const { dynamicCurrent } = entry.actor.getSnapshot().context;
+    const { dynamicCurrent } = current.actor.getSnapshot().context;
     // Over the stream the response may take a minute: answer 202 after waitMs, the outcome is in the events.
     if (dynamicCurrent?.requestId === requestId && dynamicCurrent.channel === 'easee-stream') {
       const early = await Promise.race([outcome, sleep(request.waitMs)]);
@@ -316,7 +316,7 @@ export class OperatorRequests {
   async centralSystemCall(entry: ChargerEntry, request: OcppRequest): Promise<ApiReply> {
     const requestId = request.requestId ?? randomUUID();
     const outcome = this.callWaiters.wait(requestId, request.timeoutMs + outcomeSlackMs);
-    await this.deps.runtime.apply(entry, {
+    const current = await this.deps.runtime.apply(entry, {
       type: 'CS_CALL_REQUESTED',
       at: this.deps.clock(),
       requestId,
@@ -326,7 +326,7 @@ export class OperatorRequests {
       convertToAmps: request.convertToAmps === true,
       timeoutMs: request.timeoutMs,
     });
-    const context: ChargerContext = entry.actor.getSnapshot().context;
+    const context: ChargerContext = current.actor.getSnapshot().context;
     // Decided before (a retry of the same request): its record says how it ended, or it is still on its way.
     const recorded = context.centralCommands.find((command) => command.requestId === requestId);
     if (recorded !== undefined) {
@@ -395,10 +395,10 @@ export class OperatorRequests {
    * way, the answer goes to the new owner, which holds the decision (and the reserved write) in its snapshot.
    */
   private async settle(serial: string, settled: Settled): Promise<void> {
-    const entry = this.deps.runtime.entries.get(serial);
+    const entry = this.deps.runtime.entryOf(serial);
     try {
       if (entry === undefined) throw new NotOwnerError(serial, this.deps.shardOf(serial));
-      await this.deps.runtime.apply(entry, settled);
+      await this.deps.runtime.apply(await entry, settled);
       return;
     } catch (error) {
       if (!(error instanceof NotOwnerError)) {
@@ -462,7 +462,7 @@ export class OperatorRequests {
     const policy = this.deps.easeeCommands;
     const requestId = request.requestId ?? randomUUID();
     const settled = this.easeeWaiters.wait(requestId, request.waitMs);
-    await this.deps.runtime.apply(entry, {
+    const current = await this.deps.runtime.apply(entry, {
       type: 'EASEE_COMMAND_REQUESTED',
       at: now,
       requestId,
@@ -472,7 +472,7 @@ export class OperatorRequests {
       responseTimeoutMs: policy.responseTimeoutMs,
       maxAttempts: policy.maxAttempts,
     });
-    const { stream } = entry.actor.getSnapshot().context;
+    const { stream } = current.actor.getSnapshot().context;
     const recorded = stream.recentCommands.find((outcome) => outcome.requestId === requestId);
     if (recorded !== undefined) {
       this.easeeWaiters.settle(requestId, recorded);

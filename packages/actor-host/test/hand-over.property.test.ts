@@ -67,6 +67,8 @@ type Step =
   | { readonly op: 'parallel' }
   | { readonly op: 'crash-during'; readonly afterTicks: number }
   | { readonly op: 'hand-over' }
+  | { readonly op: 'passivate' }
+  | { readonly op: 'deliver-while-passivating'; readonly afterTicks: number }
   | { readonly op: 'stall-and-replace'; readonly resumeAfterSteps: number };
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -168,6 +170,24 @@ class Shard {
     await this.newOwner();
   }
 
+  /**
+   * The owner lets go of the charger's actor once it is quiet (ADR 16: its outbox published); its next input loads
+   * it from the store again.
+   */
+  async passivate(): Promise<void> {
+    for (let i = 0; i < 10; i++) await tick();
+    await this.owner?.passivate(serial);
+  }
+
+  /** An input that reaches the owner just as it lets go of the charger's actor. */
+  async deliverWhilePassivating(input: Input, afterTicks: number): Promise<unknown> {
+    for (let i = 0; i < 10; i++) await tick();
+    const passivated = this.owner?.passivate(serial);
+    for (let i = 0; i < afterTicks; i++) await tick();
+    const [, reply] = await Promise.all([passivated, this.deliver(input)]);
+    return reply;
+  }
+
   /** Delivers like the edge does: retried while nobody (or a fenced owner) answers. */
   async deliver(input: Input): Promise<unknown> {
     for (let attempt = 0; attempt < 200; attempt++) {
@@ -267,6 +287,14 @@ async function run(inputs: readonly Input[], steps: readonly Step[], snapshotEve
       case 'hand-over':
         await shardUnderTest.handOver();
         break;
+      case 'passivate':
+        await shardUnderTest.passivate();
+        break;
+      case 'deliver-while-passivating':
+        learn(await shardUnderTest.deliverWhilePassivating(input, step.afterTicks));
+        next += 1;
+        last = input;
+        break;
       case 'stall-and-replace':
         learn(await shardUnderTest.stallAndReplace(input, index, step.resumeAfterSteps));
         next += 1;
@@ -287,6 +315,13 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.integer({ min: 0, max: 6 }).map((afterTicks) => ({ op: 'crash-during' as const, afterTicks })),
   },
   { weight: 1, arbitrary: fc.constant({ op: 'hand-over' as const }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'passivate' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 0, max: 3 })
+      .map((afterTicks) => ({ op: 'deliver-while-passivating' as const, afterTicks })),
+  },
   {
     weight: 1,
     arbitrary: fc

@@ -43,6 +43,8 @@ export interface Config {
   readonly availabilityHoldMs: number;
   /** A charger snapshot every this many commits; the commits between journal their inputs (1: every commit). */
   readonly snapshotEvery: number;
+  /** A charger actor without an input for this long is let go until its next input; undefined: never (0). */
+  readonly passivateAfterMs: number | undefined;
   /** Operator API requests a minute per token; beyond, 429 with Retry-After. */
   readonly apiRateLimitPerMinute: number;
   /** Stable identity of this process in a cluster (a StatefulSet pod name); generated when absent. */
@@ -164,6 +166,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (instanceId !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(instanceId)) {
     throw new ConfigError('FLEETWIRE_INSTANCE_ID', 'expected 1 to 64 letters, digits, - or _');
   }
+  const passivateAfterS = integer(env, 'PASSIVATE_AFTER_S', 60, 0, 86_400);
   return {
     role,
     natsUrl,
@@ -191,6 +194,7 @@ export function loadConfig(env: Env = process.env): Config {
     easeeRfidAuthorization: boolean(env, 'EASEE_RFID_AUTHORIZATION', false),
     availabilityHoldMs: integer(env, 'AVAILABILITY_HOLD_S', 5, 0, 300) * 1000,
     snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 16, 1, 1_000),
+    passivateAfterMs: passivateAfterS === 0 ? undefined : passivateAfterS * 1000,
     apiRateLimitPerMinute: integer(env, 'API_RATE_LIMIT_PER_MINUTE', 6_000, 1, 10_000_000),
     instanceId,
     shardLeaseTtlS: integer(env, 'SHARD_LEASE_TTL_S', 15, 2, 600),

@@ -37,6 +37,7 @@ export class FleetwireMetrics {
 
   // Worker: actors, shards and what they commit.
   readonly actors: Gauge;
+  readonly actorsPassivated: Gauge;
   readonly shardsOwned: Gauge;
   readonly handOvers: Counter<'direction'>;
   readonly snapshotWrites: Counter<'result'>;
@@ -67,6 +68,7 @@ export class FleetwireMetrics {
   private readonly sources: {
     connections?: () => number;
     actors?: () => number;
+    passivated?: () => number;
     shards?: () => number;
     amqp?: () => boolean;
     /** The worker's chargers: how many per status of connector 1, connected, and transactions open. */
@@ -136,6 +138,14 @@ export class FleetwireMetrics {
       registers,
       collect() {
         this.set(sources.actors?.() ?? 0);
+      },
+    });
+    this.actorsPassivated = new Gauge({
+      name: 'fleetwire_actors_passivated',
+      help: 'Charger actors this worker let go until their next input (their state is in the store)',
+      registers,
+      collect() {
+        this.set(sources.passivated?.() ?? 0);
       },
     });
     this.shardsOwned = new Gauge({

@@ -27,6 +27,7 @@ export function actorHostOptions(config: Config, wiring: HostWiring): ActorHostO
     authorizeStreamTokens: config.easeeRfidAuthorization,
     availabilityHoldMs: config.availabilityHoldMs,
     snapshotEvery: config.snapshotEvery,
+    ...(config.passivateAfterMs === undefined ? {} : { passivateAfterMs: config.passivateAfterMs }),
     easeeCommands: {
       responseTimeoutMs: config.easeeCommandTimeoutMs,
       maxAttempts: config.easeeCommandAttempts,

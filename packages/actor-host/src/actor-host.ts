@@ -54,6 +54,8 @@ export interface ActorHostOptions {
   readonly snapshotEvery?: number;
   /** A charger actor without an input for this long is let go until its next input (ADR 16); undefined: never. */
   readonly passivateAfterMs?: number;
+  /** Beyond this many live charger actors the least recently used are let go too (ADR 16); undefined: no bound. */
+  readonly maxLiveActors?: number;
 }
 
 /** How long a graceful stop waits for operator requests in flight (a CALL waits 30 s for its charger by default). */
@@ -107,6 +109,7 @@ export class ActorHost {
       },
       ...(options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery }),
       ...(options.passivateAfterMs === undefined ? {} : { passivateAfterMs: options.passivateAfterMs }),
+      ...(options.maxLiveActors === undefined ? {} : { maxLiveActors: options.maxLiveActors }),
     });
     this.sites = new SiteHost({
       bus: options.bus,

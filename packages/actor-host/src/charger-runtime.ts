@@ -96,12 +96,17 @@ export interface ChargerRuntimeOptions {
    * its next input loads it again (Orleans' grains and Akka's passivation do the same). Undefined: never.
    */
   readonly passivateAfterMs?: number;
+  /**
+   * Beyond this many live actors the least recently used are let go too, quiet or not: a worker's memory stays
+   * bounded however fast its chargers arrive (a ramp or a storm brings thousands within the quiet time).
+   */
+  readonly maxLiveActors?: number;
 }
 
 const maxMailboxDepth = 64;
 // Quiet actors are looked for this often, and at most this many let go a pass, so that it never comes in bursts.
 const passivateIntervalMs = 1_000;
-const maxPassivationsPerPass = 500;
+const maxPassivationsPerPass = 2_000;
 export const defaultSnapshotEvery = 16;
 // What was published is recorded by the charger's next commit anyway; only a charger that stays quiet records it
 // on its own, a while later (well inside the event log's 120 s dedup window, so that a restore publishing it again
@@ -145,7 +150,7 @@ export class ChargerRuntime {
     this.publisher = new OutboxPublisher(options.stores, options.commands, options.metrics, options.reportToSites);
     this.tidyTimer = setInterval(() => this.tidy(), tidyIntervalMs);
     this.tidyTimer.unref();
-    if (options.passivateAfterMs !== undefined) {
+    if (options.passivateAfterMs !== undefined || options.maxLiveActors !== undefined) {
       this.passivateTimer = setInterval(() => this.passivateQuiet(), passivateIntervalMs);
       this.passivateTimer.unref();
     }
@@ -498,16 +503,16 @@ export class ChargerRuntime {
       .catch((error: unknown) => this.log.warn({ serial, timer: name, err: error }, 'timer input failed'));
   }
 
-  /** Lets go of the actors quiet for `passivateAfterMs`, least recent first. */
+  /** Lets go of the actors quiet for `passivateAfterMs`, and of the least recent beyond `maxLiveActors`. */
   private passivateQuiet(): void {
-    const after = this.options.passivateAfterMs;
-    if (after === undefined) return;
-    const due = this.options.clock() - after;
+    const { passivateAfterMs, maxLiveActors } = this.options;
+    const due = passivateAfterMs === undefined ? Number.NEGATIVE_INFINITY : this.options.clock() - passivateAfterMs;
+    const excess = maxLiveActors === undefined ? 0 : this.entries.size - maxLiveActors;
     let passivated = 0;
     // Busy now (publishing, a stream acknowledgement pending): looked at again on a later pass.
     const busy: [ChargerEntry, number][] = [];
     for (const [entry, since] of this.quiet) {
-      if (since > due || passivated === maxPassivationsPerPass) break;
+      if ((since > due && passivated >= excess) || passivated === maxPassivationsPerPass) break;
       this.quiet.delete(entry);
       if (!this.canPassivate(entry)) {
         if (!entry.passivated && this.entries.get(entry.serial) === entry) busy.push([entry, since]);

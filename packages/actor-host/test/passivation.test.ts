@@ -124,6 +124,37 @@ describe('passivation (ADR 16)', () => {
     expect(host.actorCount).toBe(1);
   }, 15_000);
 
+  it('keeps at most maxLiveActors live, letting the least recently used go first', async () => {
+    const stores = memoryStores(shardCount);
+    const clock = new Clock();
+    const bus = new InProcessBus();
+    const serials = ['EHLRU001', 'EHLRU002', 'EHLRU003'];
+    for (const charger of serials)
+      await stores.chargers.put({ serial: charger, registeredAt: 'now', updatedAt: 'now' });
+    const host = new ActorHost({
+      bus,
+      stores,
+      shardCount,
+      heartbeatIntervalS: 300,
+      clock: clock.read,
+      logger,
+      maxLiveActors: 1,
+    });
+    hosts.push(host);
+    for (let s = 0; s < shardCount; s++) await host.acquire(s, 1);
+    for (const charger of serials) {
+      await bus.request(
+        subjects.chargerSession(shardOf(charger, shardCount), charger),
+        { kind: 'connected', sessionId: `s-${charger}`, edgeId: 'e1', at: clock.now },
+        { timeoutMs: 1_000 },
+      );
+      await settle();
+    }
+    await expect.poll(() => host.actorCount, { timeout: 5_000, interval: 100 }).toBe(1);
+    expect(host.passivatedCount).toBe(2);
+    expect(await host.passivate('EHLRU003')).toBe(true);
+  });
+
   it('runs an input that held the charger before it was let go on the charger loaded again', async () => {
     const stores = memoryStores(shardCount);
     await stores.chargers.put({ serial, registeredAt: 'now', updatedAt: 'now' });

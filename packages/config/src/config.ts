@@ -45,6 +45,8 @@ export interface Config {
   readonly snapshotEvery: number;
   /** A charger actor without an input for this long is let go until its next input; undefined: never (0). */
   readonly passivateAfterMs: number | undefined;
+  /** Beyond this many live charger actors in a worker the least recently used are let go; undefined: no bound (0). */
+  readonly maxLiveActors: number | undefined;
   /** Operator API requests a minute per token; beyond, 429 with Retry-After. */
   readonly apiRateLimitPerMinute: number;
   /** Stable identity of this process in a cluster (a StatefulSet pod name); generated when absent. */
@@ -167,6 +169,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('FLEETWIRE_INSTANCE_ID', 'expected 1 to 64 letters, digits, - or _');
   }
   const passivateAfterS = integer(env, 'PASSIVATE_AFTER_S', 60, 0, 86_400);
+  const maxLiveActors = integer(env, 'MAX_LIVE_ACTORS', 5_000, 0, 10_000_000);
   return {
     role,
     natsUrl,
@@ -195,6 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
     availabilityHoldMs: integer(env, 'AVAILABILITY_HOLD_S', 5, 0, 300) * 1000,
     snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 16, 1, 1_000),
     passivateAfterMs: passivateAfterS === 0 ? undefined : passivateAfterS * 1000,
+    maxLiveActors: maxLiveActors === 0 ? undefined : maxLiveActors,
     apiRateLimitPerMinute: integer(env, 'API_RATE_LIMIT_PER_MINUTE', 6_000, 1, 10_000_000),
     instanceId,
     shardLeaseTtlS: integer(env, 'SHARD_LEASE_TTL_S', 15, 2, 600),

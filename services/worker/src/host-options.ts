@@ -28,6 +28,7 @@ export function actorHostOptions(config: Config, wiring: HostWiring): ActorHostO
     availabilityHoldMs: config.availabilityHoldMs,
     snapshotEvery: config.snapshotEvery,
     ...(config.passivateAfterMs === undefined ? {} : { passivateAfterMs: config.passivateAfterMs }),
+    ...(config.maxLiveActors === undefined ? {} : { maxLiveActors: config.maxLiveActors }),
     easeeCommands: {
       responseTimeoutMs: config.easeeCommandTimeoutMs,
       maxAttempts: config.easeeCommandAttempts,

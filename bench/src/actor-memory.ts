@@ -1,6 +1,6 @@
 /**
  * What one charger's actor holds in the worker's heap, measured in a process of its own with --expose-gc: `count`
- * actors of the charger machine, each connected, booted and status-reported (what P1 and P4 keep for an idle
+ * charger actors (the charger logic), each connected, booted and status-reported (what P1 and P4 keep for an idle
  * charger), then the same chargers kept as their last snapshot only, then as its persisted JSON only.
  * Prints one JSON line: bytes per charger of each.
  */

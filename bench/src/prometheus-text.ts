@@ -28,6 +28,19 @@ export function counterTotal(metrics: string, name: string): number {
   return total;
 }
 
+/** The `_sum` and `_count` of a histogram or summary, the series whose labels contain `labels`. */
+export function sumAndCount(metrics: string, name: string, labels = ''): { sum: number; count: number } {
+  let sum = 0;
+  let count = 0;
+  for (const line of metrics.split('\n')) {
+    if (!line.includes(labels)) continue;
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.startsWith(`${name}_sum`)) sum += value;
+    else if (line.startsWith(`${name}_count`)) count += value;
+  }
+  return { sum, count };
+}
+
 /** What was observed between two scrapes of one process. */
 export function observedBetween(before: HistogramCounts, after: HistogramCounts): HistogramCounts {
   return { bounds: after.bounds, counts: after.counts.map((count, i) => count - (before.counts[i] ?? 0)) };

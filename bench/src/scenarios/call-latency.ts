@@ -3,7 +3,7 @@ import { fdatasyncLatency } from '../disk.ts';
 import { LoadGenerator } from '../load/load-client.ts';
 import type { CallLoadResult } from '../load/protocol.ts';
 import { cpuDuring } from '../process-stats.ts';
-import { histogramOf, shareAbove } from '../prometheus-text.ts';
+import { histogramOf, shareAbove, sumAndCount } from '../prometheus-text.ts';
 import type { BenchContext, Scenario, ScenarioReport } from '../scenario.ts';
 import { baselineServer, fleetwireAllInOne, fleetwireCluster, type SystemUnderTest } from '../systems.ts';
 
@@ -23,6 +23,7 @@ async function atFixedRate(system: SystemUnderTest, seconds: number, context: Be
     if (connected.failed !== 0)
       throw new Error(`${system.name}: ${connected.failed} chargers failed to connect: ${connected.firstError}`);
     await load.send({ op: 'open-loop', seconds: 3, sampledValues: 1, ratePerSecond: rate });
+    const metricsBefore = metricsUrl === undefined ? '' : await (await fetch(metricsUrl)).text();
     const { result, cpuMs } = await cpuDuring(system.pid, () =>
       load.send<CallLoadResult>({ op: 'open-loop', seconds, sampledValues: 1, ratePerSecond: rate }),
     );
@@ -31,11 +32,24 @@ async function atFixedRate(system: SystemUnderTest, seconds: number, context: Be
     );
     if (result.errors > 0) throw new Error(`${system.name}: ${result.errors} calls failed: ${result.firstError}`);
     const metrics = metricsUrl === undefined ? '' : await (await fetch(metricsUrl)).text();
-    return { result, serverCpuMs: cpuMs, metrics };
+    return { result, serverCpuMs: cpuMs, metrics, metricsBefore };
   } finally {
     await load.stop();
     await system.stop();
   }
+}
+
+/** The collector's pauses between the two scrapes of a run (prom-client's nodejs_gc_duration_seconds, by kind). */
+function gcLine(run: { metrics: string; metricsBefore: string }): string {
+  const between = (kind: string) => {
+    const after = sumAndCount(run.metrics, 'nodejs_gc_duration_seconds', `kind="${kind}"`);
+    const before = sumAndCount(run.metricsBefore, 'nodejs_gc_duration_seconds', `kind="${kind}"`);
+    return { count: after.count - before.count, ms: (after.sum - before.sum) * 1000 };
+  };
+  const minor = between('minor');
+  const major = between('major');
+  const incremental = between('incremental');
+  return `${minor.count} scavenges (${minor.ms.toFixed(0)} ms in all, ${(minor.ms / Math.max(1, minor.count)).toFixed(1)} ms each), ${major.count} mark-compacts (${major.ms.toFixed(0)} ms of finalisation) and ${incremental.count} incremental marking steps (${incremental.ms.toFixed(0)} ms)`;
 }
 
 export const callLatency: Scenario = {
@@ -100,7 +114,7 @@ export const callLatency: Scenario = {
         `${rate} chargers in transactions; MeterValues (one sampled value, as an Easee sends) at ${rate} per second in all, on a fixed schedule whatever the answers (open loop), for ${seconds} s after a 3 s warm-up.`,
         `Each answer means the MeterValues is committed: all-in-one to its synced file journal, the cluster to Redis (appendfsync always) and FW_EVENTS.`,
         `p50 / p99 / max: floor ${floor.result.latency.p50.toFixed(2)} / ${p99(floor).toFixed(2)} / ${floor.result.latency.max.toFixed(1)} ms; all-in-one ${allInOne.result.latency.p50.toFixed(2)} / ${p99(allInOne).toFixed(2)} / ${allInOne.result.latency.max.toFixed(1)} ms; cluster ${cluster.result.latency.p50.toFixed(2)} / ${p99(cluster).toFixed(2)} / ${cluster.result.latency.max.toFixed(1)} ms.`,
-        `Where the all-in-one's tail is (its own histograms over the whole run, warm-up included): MeterValues from receipt to answer over 25 ms ${slowCalls(0.025)}, over 100 ms ${slowCalls(0.1)}; commit batches (the journal's write + fdatasync) over 10 ms ${slowCommits(0.01)}, over 50 ms ${slowCommits(0.05)}, over 100 ms ${slowCommits(0.1)}. The disk alone (${disk.count} appends of 1.5 KB, each fdatasync'd, nothing else running): p50 ${disk.p50.toFixed(2)} ms, p99 ${disk.p99.toFixed(2)} ms, max ${disk.max.toFixed(1)} ms. Under load each CALL costs three synced appends (its commit, its event, its transaction projection) and the syncs queue behind each other: the commit batches above take ten times the disk's own p99 or more. The client sees more than the server's histogram: the time a frame waits for the event loop (GC, other work) before the gateway handles it is outside it. The next step is fewer syncs per CALL — the event log's durability taken from the charger journal it is derived from (ADR 10 rebuilds the outbox from it) instead of a second synced file — then the allocation per CALL that the GC pays for.`,
+        `Where the all-in-one's tail is (its own histograms over the whole run, warm-up included): MeterValues from receipt to answer over 25 ms ${slowCalls(0.025)}, over 100 ms ${slowCalls(0.1)}; commit batches (the journal's synced write) over 10 ms ${slowCommits(0.01)}, over 50 ms ${slowCommits(0.05)}, over 100 ms ${slowCommits(0.1)}. The disk alone (${disk.count} appends of 1.5 KB, each fdatasync'd, nothing else running): p50 ${disk.p50.toFixed(2)} ms, p99 ${disk.p99.toFixed(2)} ms, max ${disk.max.toFixed(1)} ms. Each CALL costs two synced appends (its commit, then its event; a running transaction's meter readings reach the transaction store every 30 s), each one O_DSYNC write. Garbage collection over the timed run: ${gcLine(allInOne)}. The commits are slow in the windows where the collector runs: a scavenge stops the event loop for a few ms (its helper threads compete for the same two cores with the load generator and the disk writes), and a mark-compact's incremental steps and finalisation stall it several times over ~100 ms; every event-loop hop of a commit (its write, its wake-up, its answer) waits for them. The client sees more than the server's histogram: the time a frame waits for the event loop before the gateway handles it is outside it. The next step is the allocation per CALL (the commit's records and the frame's objects above all), which sets how often the young generation is collected, and what each charger's state keeps alive between its inputs, which sets how often the old one is.`,
         `Load generator CPU: ${Math.round((allInOne.result.cpuMs / (seconds * 1000)) * 100)} % of a core; Fleetwire all-in-one CPU: ${Math.round((allInOne.serverCpuMs / (seconds * 1000)) * 100)} % of a core; cluster edge: ${Math.round((cluster.serverCpuMs / (seconds * 1000)) * 100)} %.`,
       ],
     };

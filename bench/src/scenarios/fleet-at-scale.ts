@@ -99,6 +99,17 @@ function actorMemory(): {
   return JSON.parse(output.toString());
 }
 
+/** The worker's live and let-go charger actors now (ADR 16). */
+async function workerActors(system: ClusterSystem): Promise<{ live: number; passivated: number }> {
+  const url = system.cluster.workers[0]?.opsUrl;
+  if (url === undefined) return { live: 0, passivated: 0 };
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return {
+    live: counterTotal(text, 'fleetwire_actors'),
+    passivated: counterTotal(text, 'fleetwire_actors_passivated'),
+  };
+}
+
 /** Handshakes the edge refused so far, whatever the status. */
 async function handshakesRefused(system: ClusterSystem): Promise<number> {
   const url = system.cluster.edges[0]?.opsUrl;
@@ -159,6 +170,7 @@ export const fleetAtScale: Scenario = {
         return load.send<LoadResult & { snapshot: FleetSnapshot }>({ op: 'fleet-snapshot' });
       });
       const snapshot = steady.result.snapshot;
+      const actors = await workerActors(system);
       // The ramp's refused handshakes are flow control (503 + Retry-After); steady state must have no failures.
       const steadyErrors =
         snapshot.callErrors - start.callErrors + (snapshot.connectionErrors - start.connectionErrors);
@@ -239,7 +251,7 @@ export const fleetAtScale: Scenario = {
           `Storm: every connection dropped without a close, every charger reconnecting at once (no back-off), each sending BootNotification and StatusNotification again; the edge's verified-password cache is warm (same edge process). Peak RSS during the storm: edge ${mib(storm.peaks[0] as number).toFixed(0)} MiB, worker ${mib(storm.peaks[1] as number).toFixed(0)} MiB.`,
           `Where the storm's time goes: CPU over it (share of one core; 2 cores in all) ${stormCpuShares}; ${stormRefusals.toLocaleString('en-US')} handshakes refused by the edge on the way (503 when its 512 slots and 65,536 queue places were taken, or after 30 s in the queue; a refused charger backs off 4–20 s, doubling per refusal).`,
           ...exited,
-          `Where the worker's memory goes (W1): ${mib(workerBefore).toFixed(0)} MiB before the ramp, then ${(workerGrowth / 1024).toFixed(1)} KiB more per charger at the steady state's peak. One charger's live actor (the charger machine, connected, booted, status-reported; ${actor.count.toLocaleString('en-US')} measured alone in a process of their own after GC) holds ${(actor.liveActor / 1024).toFixed(1)} KiB of heap; its last snapshot alone ${(actor.snapshotOnly / 1024).toFixed(1)} KiB; its persisted JSON ${(actor.jsonOnly / 1024).toFixed(1)} KiB (${Math.round(actor.jsonChars)} characters). The next step is to passivate idle actors (keep the persisted snapshot, start the actor on its next input, as Orleans and Akka do), about ${((actor.liveActor - actor.jsonOnly) / 1024).toFixed(1)} KiB a charger; the rest is the worker's own bookkeeping per charger (its entry, timers, mailbox) and the heap's headroom.`,
+          `Where the worker's memory goes (W1): ${mib(workerBefore).toFixed(0)} MiB before the ramp, then ${(workerGrowth / 1024).toFixed(1)} KiB more per charger at the steady state's peak. At the end of the steady state ${actors.live.toLocaleString('en-US')} actors were live and ${actors.passivated.toLocaleString('en-US')} let go (ADR 16: after PASSIVATE_AFTER_S without an input, and the least recently used beyond MAX_LIVE_ACTORS, 5,000). One charger's live actor (connected, booted, status-reported; ${actor.count.toLocaleString('en-US')} measured alone in a process of their own after GC) holds ${(actor.liveActor / 1024).toFixed(1)} KiB of heap, of which XState's actor and its actor system are about 3.3 KiB; its last snapshot alone ${(actor.snapshotOnly / 1024).toFixed(1)} KiB; its persisted JSON ${(actor.jsonOnly / 1024).toFixed(1)} KiB (${Math.round(actor.jsonChars)} characters). A charger let go keeps its deadlines, its census figures and its place in its shard, about 0.5 KiB; the rest of the growth is the heap's headroom for the actors loaded and let go again.`,
           `Load generator: ${Math.round(ramp.result.cpuMs / 1000)} s CPU for the ramp, ${Math.round(storm.result.cpuMs / 1000)} s for the storm (one process, 2-core machine shared with everything measured).`,
         ],
       };

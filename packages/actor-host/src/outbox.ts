@@ -9,15 +9,6 @@ import type {
 import type { LiveState, OrphanStop, Stores } from '@fleetwire/store';
 import type { FleetwireMetrics } from '@fleetwire/telemetry';
 
-/**
- * A running transaction's meter readings reach the transaction store at most this often: each MeterValues would
- * otherwise rewrite its record (a synced write per CALL). Its start, its stop and every other change go at once;
- * the charger's live view and the `meter-values` events carry every reading.
- */
-export const meterProjectionIntervalMs = 30_000;
-/** Running transactions whose last projection time is kept; beyond it the longest quiet are forgotten. */
-const maxTrackedTransactions = 100_000;
-
 interface Waiting {
   readonly batch: readonly Outgoing[];
   readonly resolve: () => void;
@@ -36,8 +27,6 @@ export class OutboxPublisher {
   private readonly metrics: FleetwireMetrics | undefined;
   private waiting: Waiting[] = [];
   private scheduled = false;
-  /** When each running transaction's meter reading was last projected, least recent first. */
-  private readonly meterProjectedAt = new Map<number, number>();
 
   private readonly reportToSites: ((reports: readonly SiteReportItem[]) => void) | undefined;
 
@@ -120,10 +109,6 @@ export class OutboxPublisher {
         if (transaction.energyWh !== undefined && transaction.energyWh > 0) {
           this.metrics?.energyDelivered.inc(transaction.energyWh);
         }
-        this.meterProjectedAt.delete(transaction.id);
-      }
-      if (transaction !== undefined && event.type === 'meter-values' && !this.meterDue(transaction.id, event.at)) {
-        continue;
       }
       if (transaction !== undefined) {
         // The newest record of each transaction in the batch is enough: the store keeps the newest anyway.
@@ -138,17 +123,5 @@ export class OutboxPublisher {
     await this.stores.transactions.upsert([...transactions.values()]);
     await this.stores.transactions.keepOrphanStops(orphans);
     await this.stores.chargers.updateLive(live);
-  }
-
-  /** Whether a meter reading of this transaction goes to the store now; if so, it is recorded as projected. */
-  private meterDue(transactionId: number, at: number): boolean {
-    const last = this.meterProjectedAt.get(transactionId);
-    if (last !== undefined && at - last < meterProjectionIntervalMs) return false;
-    this.meterProjectedAt.delete(transactionId);
-    this.meterProjectedAt.set(transactionId, at);
-    if (this.meterProjectedAt.size > maxTrackedTransactions) {
-      this.meterProjectedAt.delete(this.meterProjectedAt.keys().next().value as number);
-    }
-    return true;
   }
 }

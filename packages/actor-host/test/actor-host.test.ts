@@ -74,47 +74,6 @@ describe('ActorHost', () => {
     expect(events.map((stored) => stored.event.type)).toEqual(['connection', 'transaction-started']);
   });
 
-  it("projects a running transaction's meter readings at most every 30 s, its stop at once", async () => {
-    const bus = new InProcessBus();
-    const stores = memoryStores(shardCount);
-    await register(stores);
-    let now = Date.parse('2026-11-22T10:00:00Z');
-    const worker = host(bus, stores, () => now);
-    for (let s = 0; s < shardCount; s++) await worker.acquire(s, 1);
-    await connect(bus);
-    await call(bus, 'StartTransaction', {
-      connectorId: 1,
-      idTag: 'TAG1',
-      meterStart: 0,
-      timestamp: '2026-11-22T10:00:00Z',
-    });
-    const meter = (wh: number) =>
-      call(bus, 'MeterValues', {
-        connectorId: 1,
-        transactionId: 1,
-        meterValue: [{ timestamp: new Date(now).toISOString(), sampledValue: [{ value: String(wh) }] }],
-      });
-    const projected = async () => {
-      await settle();
-      return (await stores.transactions.get(1))?.lastMeterWh;
-    };
-    await meter(100);
-    expect(await projected()).toBe(100);
-    now += 10_000;
-    await meter(200);
-    expect(await projected()).toBe(100);
-    now += 20_000;
-    await meter(300);
-    expect(await projected()).toBe(300);
-    now += 1_000;
-    await meter(400);
-    await call(bus, 'StopTransaction', { transactionId: 1, meterStop: 450, timestamp: new Date(now).toISOString() });
-    await settle();
-    expect(await stores.transactions.get(1)).toMatchObject({ status: 'stopped', lastMeterWh: 400, meterStopWh: 450 });
-    const meterEvents = (await stores.events.read(0, 100)).filter((stored) => stored.event.type === 'meter-values');
-    expect(meterEvents).toHaveLength(4);
-  });
-
   it('refuses inputs for shards it does not own, so the edge retries elsewhere', async () => {
     const bus = new InProcessBus();
     const stores = memoryStores(shardCount);

@@ -494,11 +494,10 @@ export class ChargerRuntime {
   }
 
   private fire(serial: string, name: string, deadline: number): void {
-    const entry = this.entries.get(serial);
-    const owned = entry?.owned ?? this.passivated.get(serial)?.owned;
-    if (owned === undefined) return;
+    const entry = this.entryOf(serial);
+    if (entry === undefined) return;
     const input: ChargerEvent = { type: 'TIMER', at: this.options.clock(), name, deadline };
-    void (entry === undefined ? this.load(serial, owned) : Promise.resolve(entry))
+    void entry
       .then((current) => this.apply(current, input))
       .catch((error: unknown) => this.log.warn({ serial, timer: name, err: error }, 'timer input failed'));
   }
@@ -526,14 +525,17 @@ export class ChargerRuntime {
     for (const [entry, since] of busy) this.quiet.set(entry, since);
   }
 
+  /** Nothing of the charger is unpublished, being published or unacknowledged. */
+  private settled(entry: ChargerEntry): boolean {
+    return entry.outbox.length === 0 && entry.publishing === undefined && entry.pendingAcks.length === 0;
+  }
+
   /** Nothing waits in the charger's mailbox, nothing of it is unpublished or unacknowledged. */
   private canPassivate(entry: ChargerEntry): boolean {
     return (
       !entry.passivated &&
       entry.depth === 0 &&
-      entry.outbox.length === 0 &&
-      entry.publishing === undefined &&
-      entry.pendingAcks.length === 0 &&
+      this.settled(entry) &&
       entry.emitted.length === 0 &&
       entry.applied.length === 0 &&
       this.options.isServing(entry.owned)
@@ -568,13 +570,7 @@ export class ChargerRuntime {
 
   /** `canPassivate`, from inside the mailbox (where this very input counts as one). */
   private canPassivateNow(entry: ChargerEntry): boolean {
-    return (
-      entry.outbox.length === 0 &&
-      entry.publishing === undefined &&
-      entry.pendingAcks.length === 0 &&
-      entry.published === entry.storedPublished &&
-      entry.journaled === 0
-    );
+    return this.settled(entry) && entry.published === entry.storedPublished && entry.journaled === 0;
   }
 
   /**

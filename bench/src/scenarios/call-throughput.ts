@@ -61,13 +61,13 @@ async function inodeOf(path: string): Promise<number> {
   );
 }
 
+const profiledSeconds = 4;
+
 /**
  * A shorter run of the same load under `--cpu-prof`, short enough that the journal is not compacted (200,000 ops;
  * about two a MeterValues): what one acknowledged MeterValues costs on disk (charger journal and event log), and
  * where the CPU goes. A run that was compacted after all (a faster machine) measures nothing and says so.
  */
-const profiledSeconds = 4;
-
 async function journalAndProfile(context: BenchContext) {
   const profileDir = join(context.workDir, 'cpu-profile');
   const system = await fleetwireAllInOne({}, profileDir);

@@ -3,15 +3,8 @@ import { createWriteStream } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GroupCommitFile } from './group-commit-file.ts';
-import type { Durability, Keyspace, KeyspaceOp } from './keyspace.ts';
-import {
-  encodeBlock,
-  encodeRecord,
-  ensureDataDir,
-  fileMode,
-  loadRecordFile,
-  type RepairNotice,
-} from './record-file.ts';
+import { type Durability, type Keyspace, type KeyspaceOp, opJson } from './keyspace.ts';
+import { encodeBlock, ensureDataDir, fileMode, loadRecordFile, type RepairNotice, recordLine } from './record-file.ts';
 
 export interface FileJournalOptions {
   /** Compact when the journal holds this many more ops than there are live keys. */
@@ -68,7 +61,7 @@ export class FileJournal implements Durability {
   persist(ops: readonly KeyspaceOp[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
     let text = '';
-    for (const op of ops) text += encodeRecord(op);
+    for (const op of ops) text += recordLine(opJson(op));
     this.opsSinceCompaction += ops.length;
     return this.file.append(text);
   }
@@ -87,7 +80,7 @@ export class FileJournal implements Durability {
     const out = createWriteStream(temporary, { mode: fileMode });
     let chunk = '';
     for (const op of this.keyspace.dump()) {
-      chunk += encodeRecord(op);
+      chunk += recordLine(opJson(op));
       if (chunk.length < compactionBlockChars) continue;
       if (!out.write(await encodeBlock(chunk))) await once(out, 'drain');
       chunk = '';

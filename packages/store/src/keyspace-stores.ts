@@ -1,6 +1,6 @@
 import type { ChargerRegistration, IdTagRecord, SiteRecord, TransactionRecord } from '@fleetwire/contracts';
 import { shardOf } from '@fleetwire/contracts';
-import { firstKeyAfter, type Keyspace, type KeyspaceOp } from './keyspace.ts';
+import { firstKeyAfter, JsonText, type Keyspace, type KeyspaceOp, plainValue } from './keyspace.ts';
 import {
   type ApiTokenRecord,
   type ApiTokenStore,
@@ -266,12 +266,10 @@ export class KeyspaceTokenStore implements ApiTokenStore {
 }
 
 /**
- * Snapshots of the all-in-one process. There is one owner per process, so fencing only guards against an owner
- * inside this process that lost its lease; the fence floor of a serial without a snapshot is kept in memory.
- */
-/**
- * Snapshots in `snap`, the inputs journaled after each in `journal` (a list per charger, emptied by the next
- * snapshot). Fencing: a write below the highest lease token that claimed or wrote the charger is refused.
+ * Snapshots of the all-in-one process in `snap`, the inputs journaled after each in `journal` (a list per charger,
+ * emptied by the next snapshot), both held as JSON text. Fencing: a write below the highest lease token that claimed
+ * or wrote the charger is refused. There is one owner per process, so fencing only guards against an owner inside
+ * this process that lost its lease; the fence floor of a serial without a snapshot is kept in memory.
  */
 export class KeyspaceSnapshotStore implements SnapshotStore {
   private readonly fenceFloor = new Map<string, number>();
@@ -284,12 +282,30 @@ export class KeyspaceSnapshotStore implements SnapshotStore {
   async claim(serials: readonly string[], leaseToken: number): Promise<Map<string, StoredSnapshot>> {
     const loaded = new Map<string, StoredSnapshot>();
     for (const serial of serials) {
-      if ((this.fenceFloor.get(serial) ?? 0) < leaseToken) this.fenceFloor.set(serial, leaseToken);
-      const stored = this.keyspace.get<StoredSnapshot>('snap', serial);
-      const inputs = this.keyspace.get<JournaledInputs[]>('journal', serial);
-      if (stored !== undefined) loaded.set(serial, inputs === undefined ? stored : { ...stored, inputs: [...inputs] });
+      const stored = this.stored(serial);
+      // The floor also covers the stored snapshot's token, so that a write compares with the floor alone.
+      this.fenceFloor.set(serial, Math.max(this.fenceFloor.get(serial) ?? 0, leaseToken, stored?.leaseToken ?? 0));
+      const inputs = this.keyspace.get<unknown[]>('journal', serial);
+      if (stored !== undefined) {
+        loaded.set(
+          serial,
+          inputs === undefined
+            ? stored
+            : { ...stored, inputs: inputs.map((input) => plainValue<JournaledInputs>(input)) },
+        );
+      }
     }
     return loaded;
+  }
+
+  private stored(serial: string): StoredSnapshot | undefined {
+    const stored = this.keyspace.get('snap', serial);
+    return stored === undefined ? undefined : plainValue<StoredSnapshot>(stored);
+  }
+
+  /** The lowest lease token a write may carry: the highest that claimed or wrote the charger. */
+  private floorOf(serial: string): number {
+    return this.fenceFloor.get(serial) ?? this.stored(serial)?.leaseToken ?? 0;
   }
 
   async write(writes: readonly SnapshotWrite[]): Promise<boolean[]> {
@@ -297,21 +313,17 @@ export class KeyspaceSnapshotStore implements SnapshotStore {
     const ops: KeyspaceOp[] = [];
     for (const write of writes) {
       const { serial, leaseToken } = write;
-      const floor = Math.max(
-        this.fenceFloor.get(serial) ?? 0,
-        this.keyspace.get<StoredSnapshot>('snap', serial)?.leaseToken ?? 0,
-      );
-      const ok = leaseToken >= floor;
+      const ok = leaseToken >= this.floorOf(serial);
       accepted.push(ok);
       if (!ok) continue;
-      if (leaseToken > (this.fenceFloor.get(serial) ?? 0)) this.fenceFloor.set(serial, leaseToken);
+      this.fenceFloor.set(serial, leaseToken);
       if (write.kind === 'inputs') {
         const { machineVersion, lastSeq, inputs, emitted, published } = write;
         ops.push({
           type: 'append',
           ns: 'journal',
           key: serial,
-          value: { machineVersion, lastSeq, inputs, emitted, published },
+          value: JsonText.of({ machineVersion, lastSeq, inputs, emitted, published }),
         });
       } else {
         const { machineVersion, lastSeq, snapshot, outbox, published } = write;
@@ -323,7 +335,7 @@ export class KeyspaceSnapshotStore implements SnapshotStore {
           outbox,
           published: published ?? 0,
         };
-        ops.push({ type: 'put', ns: 'snap', key: serial, value: stored });
+        ops.push({ type: 'put', ns: 'snap', key: serial, value: JsonText.of(stored) });
         if (this.keyspace.has('journal', serial)) ops.push({ type: 'delete', ns: 'journal', key: serial });
       }
     }

@@ -4,6 +4,40 @@ export type KeyspaceOp =
   | { readonly type: 'append'; readonly ns: string; readonly key: string; readonly value: unknown }
   | { readonly type: 'delete'; readonly ns: string; readonly key: string };
 
+/**
+ * A value the keyspace holds as its JSON text: one flat string for the collector instead of an object graph. A
+ * charger's snapshot and its journaled inputs are written at its message rate, read only when the charger is
+ * loaded, and live until its next snapshot; held as objects, every one of them was promoted to the old generation
+ * and died there, which is what set how often the all-in-one ran a full collection (docs/adr/0017).
+ */
+export class JsonText {
+  readonly json: string;
+
+  constructor(json: string) {
+    this.json = json;
+  }
+
+  static of(value: unknown): JsonText {
+    return new JsonText(JSON.stringify(value));
+  }
+
+  /** Keeps `JSON.stringify` of anything holding one correct; the journal splices `json` in instead (`opJson`). */
+  toJSON(): unknown {
+    return JSON.parse(this.json);
+  }
+}
+
+/** A stored value as a plain value: a `JsonText` parsed, anything else as it is. */
+export function plainValue<T>(value: unknown): T {
+  return (value instanceof JsonText ? JSON.parse(value.json) : value) as T;
+}
+
+/** `JSON.stringify(op)`, with a `JsonText` value spliced in rather than parsed and written again. */
+export function opJson(op: KeyspaceOp): string {
+  if (op.type === 'delete' || !(op.value instanceof JsonText)) return JSON.stringify(op);
+  return `{"type":"${op.type}","ns":${JSON.stringify(op.ns)},"key":${JSON.stringify(op.key)},"value":${op.value.json}}`;
+}
+
 /** Where a keyspace makes its writes durable; the memory keyspace has none. */
 export interface Durability {
   persist(ops: readonly KeyspaceOp[]): Promise<void>;

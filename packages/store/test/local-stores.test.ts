@@ -5,7 +5,7 @@ import type { FleetEvent, TransactionRecord } from '@fleetwire/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileJournal } from '../src/file-journal.ts';
 import { fileStores, memoryStores } from '../src/index.ts';
-import { Keyspace } from '../src/keyspace.ts';
+import { JsonText, Keyspace, type KeyspaceOp, opJson } from '../src/keyspace.ts';
 import { LocalEventLog } from '../src/local-event-log.ts';
 
 let dir: string;
@@ -165,6 +165,51 @@ describe('snapshot fencing', () => {
     ).toEqual([false, false]);
     expect(await stores.snapshots.write([write(2, 'new owner')])).toEqual([true]);
     expect((await stores.snapshots.claim(['EH1'], 2)).get('EH1')?.snapshot).toBe('new owner');
+  });
+});
+
+describe('charger snapshots held as JSON text', () => {
+  const write = (leaseToken: number, snapshot: unknown) => ({
+    serial: 'EH1',
+    machineVersion: 1,
+    leaseToken,
+    lastSeq: 0,
+    snapshot,
+    outbox: [],
+  });
+
+  it('keep what was written, not the object the writer goes on changing', async () => {
+    const stores = memoryStores();
+    const context = { status: 'Charging', transactions: [{ id: 1, energyWh: 10 }] };
+    await stores.snapshots.write([write(1, context)]);
+    context.status = 'Available';
+    context.transactions[0] = { id: 1, energyWh: 99 };
+    expect((await stores.snapshots.claim(['EH1'], 1)).get('EH1')?.snapshot).toEqual({
+      status: 'Charging',
+      transactions: [{ id: 1, energyWh: 10 }],
+    });
+  });
+
+  it('write the journal records a plain value would, byte for byte', () => {
+    const value = { machineVersion: 3, lastSeq: 7, inputs: [{ type: 'CALL', payload: { 'a"b': '\u2028 é' } }] };
+    for (const type of ['put', 'append'] as const) {
+      const op: KeyspaceOp = { type, ns: 'journal', key: 'EH"1', value: JsonText.of(value) };
+      expect(opJson(op)).toBe(JSON.stringify({ type, ns: 'journal', key: 'EH"1', value }));
+      expect(JSON.stringify(op)).toBe(JSON.stringify({ type, ns: 'journal', key: 'EH"1', value }));
+    }
+  });
+
+  it('refuse an older owner after a restart, whether or not it claimed the charger again', async () => {
+    const first = await fileStores(dir);
+    expect(await first.snapshots.write([write(3, 'owner 3')])).toEqual([true]);
+    await first.close();
+    const second = await fileStores(dir);
+    expect(await second.snapshots.write([write(2, 'owner 2, unclaimed')])).toEqual([false]);
+    await second.snapshots.claim(['EH1'], 2);
+    expect(await second.snapshots.write([write(2, 'owner 2, claimed')])).toEqual([false]);
+    expect(await second.snapshots.write([write(3, 'owner 3 again')])).toEqual([true]);
+    expect((await second.snapshots.claim(['EH1'], 3)).get('EH1')?.snapshot).toBe('owner 3 again');
+    await second.close();
   });
 });
 

@@ -1,6 +1,7 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FleetEvent } from '@fleetwire/contracts';
+import { EventRing } from './event-ring.ts';
 import { GroupCommitFile } from './group-commit-file.ts';
 import { ensureDataDir, loadRecordFile, type RepairNotice, recordLine } from './record-file.ts';
 import { type EventFilter, type EventLog, matchesEvent, type StoredEvent } from './stores.ts';
@@ -8,35 +9,12 @@ import { type EventFilter, type EventLog, matchesEvent, type StoredEvent } from 
 export interface LocalEventLogOptions {
   /** Events kept in memory for readers (SSE resume); older ones stay on disk only. */
   readonly retained?: number;
+  /** Bytes of event JSON kept in memory at most, whatever `retained` says. */
+  readonly retainedBytes?: number;
   /** Rotate the file past this size; one rotated file is kept. */
   readonly maxFileBytes?: number;
   /** Told when opening repaired a file (a torn tail cut off). */
   readonly notice?: RepairNotice;
-}
-
-/**
- * A retained event as its JSON and the fields readers filter on: one string and a small record instead of the
- * event's object graph, which every major GC would otherwise mark, a hundred thousand times over.
- */
-interface RetainedEvent {
-  readonly seq: number;
-  readonly id: string;
-  readonly type: string;
-  readonly serial: string;
-  /** JSON of the StoredEvent, as its record line holds it. */
-  readonly json: string;
-}
-
-function retainedOf(stored: StoredEvent, json = JSON.stringify(stored)): RetainedEvent {
-  const { id, type, serial } = stored.event;
-  return { seq: stored.seq, id, type, serial, json };
-}
-
-function matches(retained: RetainedEvent, filter: EventFilter): boolean {
-  return (
-    (filter.serial === undefined || retained.serial === filter.serial) &&
-    (filter.types === undefined || filter.types.length === 0 || filter.types.includes(retained.type))
-  );
 }
 
 /**
@@ -45,14 +23,9 @@ function matches(retained: RetainedEvent, filter: EventFilter): boolean {
  * after a restart does not appear twice.
  */
 export class LocalEventLog implements EventLog {
-  /** The retained events in a circular buffer: `start` is the oldest, `size` how many there are. */
-  private readonly ring: (RetainedEvent | undefined)[];
-  private start = 0;
-  private size = 0;
-  private readonly recentIds = new Set<string>();
+  private readonly ring: EventRing;
   private readonly listeners = new Set<(stored: StoredEvent) => void>();
   private lastSeq = 0;
-  private readonly retained: number;
   private readonly maxFileBytes: number;
 
   private readonly dir: string | undefined;
@@ -60,8 +33,10 @@ export class LocalEventLog implements EventLog {
 
   private constructor(dir: string | undefined, options: LocalEventLogOptions) {
     this.dir = dir;
-    this.retained = options.retained ?? 100_000;
-    this.ring = new Array(this.retained);
+    this.ring = new EventRing({
+      events: options.retained ?? 100_000,
+      bytes: options.retainedBytes ?? 64 * 1024 * 1024,
+    });
     this.maxFileBytes = options.maxFileBytes ?? 256 * 1024 * 1024;
   }
 
@@ -75,7 +50,7 @@ export class LocalEventLog implements EventLog {
     for (const path of [join(dir, 'events.1.jsonl'), join(dir, 'events.jsonl')]) {
       const report = await loadRecordFile(
         path,
-        (stored) => log.remember(retainedOf(stored as StoredEvent)),
+        (stored) => log.remember(stored as StoredEvent),
         options.notice ?? (() => {}),
       );
       // A sequence number that reached a reader must never be given to another event, even when its record was
@@ -92,35 +67,22 @@ export class LocalEventLog implements EventLog {
     return log;
   }
 
-  private remember(stored: RetainedEvent): void {
+  private remember(stored: StoredEvent, json = JSON.stringify(stored)): void {
     this.lastSeq = Math.max(this.lastSeq, stored.seq);
-    this.recentIds.add(stored.id);
-    if (this.size < this.retained) {
-      this.ring[(this.start + this.size) % this.retained] = stored;
-      this.size += 1;
-      return;
-    }
-    const dropped = this.ring[this.start] as RetainedEvent;
-    this.recentIds.delete(dropped.id);
-    this.ring[this.start] = stored;
-    this.start = (this.start + 1) % this.retained;
-  }
-
-  /** The i-th retained event, oldest first. */
-  private retainedAt(i: number): RetainedEvent {
-    return this.ring[(this.start + i) % this.retained] as RetainedEvent;
+    const { id, type, serial } = stored.event;
+    this.ring.push(stored.seq, id, type, serial, json);
   }
 
   append(events: readonly FleetEvent[]): Promise<void> {
     const fresh: StoredEvent[] = [];
     let lines = '';
     for (const event of events) {
-      if (this.recentIds.has(event.id)) continue;
+      if (this.ring.has(event.id)) continue;
       const stored = { seq: this.lastSeq + 1, event };
-      const retained = retainedOf(stored);
-      this.remember(retained);
+      const json = JSON.stringify(stored);
+      this.remember(stored, json);
       fresh.push(stored);
-      lines += recordLine(retained.json);
+      lines += recordLine(json);
     }
     if (fresh.length === 0) return Promise.resolve();
     const written = this.file === undefined ? Promise.resolve() : this.file.append(lines);
@@ -137,12 +99,10 @@ export class LocalEventLog implements EventLog {
   }
 
   private after(afterSeq: number, limit: number, filter: EventFilter): StoredEvent[] {
-    if (this.size === 0) return [];
-    const first = this.retainedAt(0);
+    const ring = this.ring;
     const found: StoredEvent[] = [];
-    for (let i = Math.max(0, afterSeq + 1 - first.seq); i < this.size && found.length < limit; i++) {
-      const retained = this.retainedAt(i);
-      if (matches(retained, filter)) found.push(JSON.parse(retained.json) as StoredEvent);
+    for (let i = ring.indexAfter(afterSeq); i < ring.size && found.length < limit; i++) {
+      if (ring.matches(i, filter.serial, filter.types)) found.push(JSON.parse(ring.jsonAt(i)) as StoredEvent);
     }
     return found;
   }

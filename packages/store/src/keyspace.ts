@@ -32,10 +32,19 @@ export function plainValue<T>(value: unknown): T {
   return (value instanceof JsonText ? JSON.parse(value.json) : value) as T;
 }
 
-/** `JSON.stringify(op)`, with a `JsonText` value spliced in rather than parsed and written again. */
+/**
+ * `JSON.stringify(op)`, with `JsonText` spliced in rather than parsed and written again: a value that is one, or a
+ * list of them (a charger's journal, as compaction writes it).
+ */
 export function opJson(op: KeyspaceOp): string {
-  if (op.type === 'delete' || !(op.value instanceof JsonText)) return JSON.stringify(op);
-  return `{"type":"${op.type}","ns":${JSON.stringify(op.ns)},"key":${JSON.stringify(op.key)},"value":${op.value.json}}`;
+  if (op.type === 'delete') return JSON.stringify(op);
+  const value = op.value;
+  let json: string;
+  if (value instanceof JsonText) json = value.json;
+  else if (Array.isArray(value) && value.some((item) => item instanceof JsonText)) {
+    json = `[${value.map((item) => (item instanceof JsonText ? item.json : (JSON.stringify(item) ?? 'null'))).join(',')}]`;
+  } else return JSON.stringify(op);
+  return `{"type":"${op.type}","ns":${JSON.stringify(op.ns)},"key":${JSON.stringify(op.key)},"value":${json}}`;
 }
 
 /** Where a keyspace makes its writes durable; the memory keyspace has none. */

@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FleetEvent, TransactionRecord } from '@fleetwire/contracts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileJournal } from '../src/file-journal.ts';
 import { fileStores, memoryStores } from '../src/index.ts';
 import { JsonText, Keyspace, type KeyspaceOp, opJson } from '../src/keyspace.ts';
@@ -197,6 +197,13 @@ describe('charger snapshots held as JSON text', () => {
       expect(opJson(op)).toBe(JSON.stringify({ type, ns: 'journal', key: 'EH"1', value }));
       expect(JSON.stringify(op)).toBe(JSON.stringify({ type, ns: 'journal', key: 'EH"1', value }));
     }
+    // A charger's journal as compaction writes it: a list of what was appended, text and objects read back alike.
+    // Spliced, not parsed and written again: compaction writes every charger's journal this way.
+    const parsed = vi.spyOn(JsonText.prototype, 'toJSON');
+    const list: KeyspaceOp = { type: 'put', ns: 'journal', key: 'EH1', value: [JsonText.of(value), value, undefined] };
+    expect(opJson(list)).toBe(JSON.stringify({ type: 'put', ns: 'journal', key: 'EH1', value: [value, value, null] }));
+    expect(parsed).not.toHaveBeenCalled();
+    parsed.mockRestore();
   });
 
   it('refuse an older owner after a restart, whether or not it claimed the charger again', async () => {

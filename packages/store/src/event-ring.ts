@@ -1,3 +1,5 @@
+import { type EventFilter, passesFilter } from './stores.ts';
+
 /** Bytes of event JSON per chunk; an event larger than this gets a chunk of its own size. */
 const defaultChunkBytes = 1024 * 1024;
 
@@ -95,14 +97,9 @@ export class EventRing {
     return low;
   }
 
-  matches(i: number, serial: string | undefined, types: readonly string[] | undefined): boolean {
+  matches(i: number, filter: EventFilter): boolean {
     const slot = this.slotOf(i);
-    return (
-      (serial === undefined || this.serials[slot] === serial) &&
-      (types === undefined ||
-        types.length === 0 ||
-        types.includes(this.typeNames[this.typeOf[slot] as number] as string))
-    );
+    return passesFilter(this.serials[slot] as string, this.typeNames[this.typeOf[slot] as number] as string, filter);
   }
 
   jsonAt(i: number): string {

@@ -102,7 +102,7 @@ export class LocalEventLog implements EventLog {
     const ring = this.ring;
     const found: StoredEvent[] = [];
     for (let i = ring.indexAfter(afterSeq); i < ring.size && found.length < limit; i++) {
-      if (ring.matches(i, filter.serial, filter.types)) found.push(JSON.parse(ring.jsonAt(i)) as StoredEvent);
+      if (ring.matches(i, filter)) found.push(JSON.parse(ring.jsonAt(i)) as StoredEvent);
     }
     return found;
   }

@@ -227,8 +227,13 @@ export interface Stores {
 export const maxTransactionId = 2_147_483_647;
 
 export function matchesEvent(event: FleetEvent, filter: EventFilter): boolean {
+  return passesFilter(event.serial, event.type, filter);
+}
+
+/** Whether an event of this charger and type passes the filter (for logs that keep the two fields apart). */
+export function passesFilter(serial: string, type: string, filter: EventFilter): boolean {
   return (
-    (filter.serial === undefined || event.serial === filter.serial) &&
-    (filter.types === undefined || filter.types.length === 0 || filter.types.includes(event.type))
+    (filter.serial === undefined || serial === filter.serial) &&
+    (filter.types === undefined || filter.types.length === 0 || filter.types.includes(type))
   );
 }

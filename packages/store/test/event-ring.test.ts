@@ -55,9 +55,9 @@ describe('event ring', () => {
           // Filters see the fields of each event.
           for (let i = 0; i < held.length; i++) {
             const entry = pushed[(held[i]?.seq as number) - 1] as Pushed;
-            expect(ring.matches(i, entry.serial, [entry.type])).toBe(true);
-            expect(ring.matches(i, entry.serial === 'EH1' ? 'EH2' : 'EH1', undefined)).toBe(false);
-            expect(ring.matches(i, undefined, ['connection'])).toBe(false);
+            expect(ring.matches(i, { serial: entry.serial, types: [entry.type] })).toBe(true);
+            expect(ring.matches(i, { serial: entry.serial === 'EH1' ? 'EH2' : 'EH1' })).toBe(false);
+            expect(ring.matches(i, { types: ['connection'] })).toBe(false);
           }
         },
       ),

@@ -265,6 +265,22 @@ describe('event log', () => {
     expect((await second.events.read(2, 1)).map((stored) => stored.seq)).toEqual([3]);
     await second.close();
   });
+  it('resumes a reader past a sequence number a crash tore off, without skipping what came after', async () => {
+    const first = await fileStores(dir);
+    await first.events.append([event('EH1:1'), event('EH1:2')]);
+    await first.close();
+    // A reader saw seq 3 before the crash tore its record off: 3 is never given again, so a gap follows.
+    await appendFile(join(dir, 'events', 'events.jsonl'), '{"seq":3,"event":{"id":"EH1:3"');
+    const second = await fileStores(dir);
+    await second.events.append([event('EH1:4'), event('EH1:5')]);
+    expect((await second.events.read(3, 10)).map((stored) => [stored.seq, stored.event.id])).toEqual([
+      [4, 'EH1:4'],
+      [5, 'EH1:5'],
+    ]);
+    expect((await second.events.read(4, 10)).map((stored) => stored.seq)).toEqual([5]);
+    await second.close();
+  });
+
   it('keeps the newest events in memory, in order, however many came before', async () => {
     const log = LocalEventLog.inMemory({ retained: 3 });
     for (let i = 1; i <= 7; i++) await log.append([event(`EH1:${i}`)]);

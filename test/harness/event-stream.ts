@@ -1,3 +1,4 @@
+import { messageIdentity, type StreamMessage } from '@fleetwire/easee';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 
@@ -35,6 +36,19 @@ export async function readStream<T>(
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * Every observation and command response in FW_EASEE, each with its identity (`<serial>.o.<id>.<timestamp>`),
+ * unpacked from the batches ingests publish (ADR 18) and from the single messages of an ingest before them.
+ */
+export async function readEaseeStream(
+  natsUrl: string,
+): Promise<{ readonly identity: string; readonly subject: string }[]> {
+  const stored = await readStream<StreamMessage | StreamMessage[]>(natsUrl, 'FW_EASEE');
+  return stored.flatMap(({ data, subject }) =>
+    (Array.isArray(data) ? data : [data]).map((message) => ({ identity: messageIdentity(message), subject })),
+  );
 }
 
 /** Every event in FW_EVENTS. */

@@ -80,6 +80,9 @@ describe('metrics and probes of every role', () => {
     expect(sample(edgeText, 'fleetwire_ocpp_charger_call_duration_seconds_count', { action: 'Heartbeat' })).toBe(1);
     expect(sample(edgeText, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     await expect.poll(async () => sample(await scrape(worker), 'fleetwire_easee_stream_lag_seconds_count')).toBe(1);
+    await expect
+      .poll(async () => sample(await scrape(worker), 'fleetwire_easee_stream_messages_applied_total'))
+      .toBe(1);
     const workerText = await scrape(worker);
     expect(sample(workerText, 'fleetwire_shards_owned')).toBe(16);
     expect(sample(workerText, 'fleetwire_actors')).toBe(1);

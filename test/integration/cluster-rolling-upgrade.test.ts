@@ -12,7 +12,7 @@ import {
 } from '@fleetwire/simulator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../harness/api-client.ts';
-import { readAllEvents, readStream } from '../harness/event-stream.ts';
+import { readAllEvents, readEaseeStream } from '../harness/event-stream.ts';
 import { FleetRecorder } from '../harness/fleet-recorder.ts';
 import { easeeOperator, freshVhost } from '../harness/rabbit.ts';
 
@@ -297,8 +297,7 @@ describe('a rolling upgrade of every role under load', () => {
     });
 
     // ---- observations: every one the broker confirmed is in FW_EASEE once, and each charger shows the truth ----
-    const easee = await readStream(cluster.nats.url, 'FW_EASEE');
-    const easeeIds = easee.map((message) => message.msgId);
+    const easeeIds = (await readEaseeStream(cluster.nats.url)).map((message) => message.identity);
     const stored = new Set(easeeIds);
     const observationsPublished = [...cloud.published].filter((identity) => identity.startsWith(prefix)).length;
     const observationsMissing = [...cloud.published].filter(

@@ -2,7 +2,7 @@ import { LocalCluster, RabbitMqServer } from '@fleetwire/devcluster';
 import { FakeEaseeCloud } from '@fleetwire/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../harness/api-client.ts';
-import { readStream } from '../harness/event-stream.ts';
+import { readEaseeStream } from '../harness/event-stream.ts';
 import { easeeOperator } from '../harness/rabbit.ts';
 
 const operator = easeeOperator('77');
@@ -65,7 +65,7 @@ describe('the Easee stream through an ingest crash and a RabbitMQ restart', () =
     await expect
       .poll(
         async () => {
-          const stored = new Set((await readStream(cluster.nats.url, 'FW_EASEE')).map((message) => message.msgId));
+          const stored = new Set((await readEaseeStream(cluster.nats.url)).map((message) => message.identity));
           return [...published].filter((identity) => !stored.has(identity)).length;
         },
         { timeout: 60_000, interval: 1_000 },

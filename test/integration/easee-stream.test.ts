@@ -1,12 +1,24 @@
+import { shardOf } from '@fleetwire/contracts';
 import { LocalCluster } from '@fleetwire/devcluster';
 import { observationCatalog } from '@fleetwire/easee';
 import { FakeEaseeCloud } from '@fleetwire/simulator';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../harness/api-client.ts';
 import { readStream } from '../harness/event-stream.ts';
 import { easeeOperator, freshVhost } from '../harness/rabbit.ts';
 
 const operator = easeeOperator('4242');
+
+async function streamMessages(natsUrl: string): Promise<number> {
+  const nats = await connect({ servers: natsUrl });
+  try {
+    return (await (await jetstreamManager(nats)).streams.info('FW_EASEE')).state.messages;
+  } finally {
+    await nats.close();
+  }
+}
 
 /** A random walk of values per observation type: what chargers report over a day, compressed. */
 function nextValue(observationId: number, step: number): unknown {
@@ -81,6 +93,63 @@ describe('the Easee operator stream into the cluster', () => {
     expect(charger).toMatchObject({ discoveredBy: 'easee-stream', hasPassword: false });
     expect(charger.live.stream.opModeName).toBeTypeOf('string');
   }, 300_000);
+
+  it('puts a burst into FW_EASEE as batches, and every charger ends at its last value', async () => {
+    const serials = Array.from({ length: 20 }, (_, i) => `EHBURST${String(i).padStart(2, '0')}`);
+    const start = Date.parse('2026-11-23T08:00:00Z');
+    const storedBefore = await streamMessages(cluster.nats.url);
+    // Queued while no ingest consumes: the burst an ingest meets after a restart or a broker outage.
+    await Promise.all(cluster.ingests.map((ingest) => ingest.stop()));
+    for (let n = 0; n < 2_000; n++) {
+      const serial = serials[n % serials.length] as string;
+      await cloud.observe(serial, 124, 1_000 + n, new Date(start + n * 1_000).toISOString());
+    }
+    await Promise.all(cluster.ingests.map((ingest) => ingest.start()));
+    for (const [i, serial] of serials.entries()) {
+      await expect
+        .poll(
+          async () => (await api.get(`/api/chargers/${serial}`)).body.live?.stream?.observations?.LifetimeEnergy?.value,
+          { timeout: 60_000, interval: 250 },
+        )
+        .toBe(1_000 + 1_980 + i);
+    }
+    const stored = (await streamMessages(cluster.nats.url)) - storedBefore;
+    console.log(`a burst of 2,000 observations: ${stored} messages in FW_EASEE`);
+    expect(stored).toBeLessThanOrEqual(2_000 / 4);
+  }, 120_000);
+
+  it('applies the single messages an ingest from before batches publishes during a rolling upgrade', async () => {
+    const serial = 'EHLEGACY01';
+    const at = Date.parse('2026-11-23T09:00:00Z');
+    const legacy = {
+      kind: 'observation',
+      serial,
+      observationId: 124,
+      name: 'LifetimeEnergy',
+      timestamp: new Date(at).toISOString(),
+      timestampMs: at,
+      value: 4_242,
+    };
+    const nats = await connect({ servers: cluster.nats.url });
+    try {
+      await jetstream(nats).publish(`fw.easee.${shardOf(serial, 32)}.${serial}.o.124`, JSON.stringify(legacy), {
+        msgID: `${serial}.o.124.${at}`,
+      });
+    } finally {
+      await nats.close();
+    }
+    // And a newer observation of another kind the same moment, through a batch of this version's ingest.
+    await cloud.observe(serial, 109, 3, new Date(at + 1_000).toISOString());
+    await expect
+      .poll(
+        async () => {
+          const { observations } = (await api.get(`/api/chargers/${serial}`)).body.live?.stream ?? {};
+          return [observations?.LifetimeEnergy?.value, observations?.ChargerOpMode?.value];
+        },
+        { timeout: 30_000, interval: 250 },
+      )
+      .toEqual([4_242, 3]);
+  });
 
   it('sends SetDynamicChargerCurrent as Easee documents it and reports the command response', async () => {
     await api.put('/api/chargers/EHCMD0001', {});

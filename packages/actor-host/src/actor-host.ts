@@ -16,7 +16,7 @@ import {
   shardOf,
   subjects,
 } from '@fleetwire/contracts';
-import { ObservationId } from '@fleetwire/easee';
+import { ObservationId, type StreamMessage } from '@fleetwire/easee';
 import type { Stores } from '@fleetwire/store';
 import { type FleetCensus, FleetwireMetrics, type Logger } from '@fleetwire/telemetry';
 import { idTagInfoFor } from './authorization.ts';
@@ -73,6 +73,8 @@ const defaultCommandPolicy: EaseeCommandPolicy = {
  */
 export class ActorHost {
   private readonly shards = new Map<number, OwnedShard>();
+  /** Chargers the stream is discovering or loading, each with the promise their deliveries wait on, in order. */
+  private readonly admitting = new Map<string, Promise<ChargerEntry>>();
   private readonly runtime: ChargerRuntime;
   private readonly operatorRequests: OperatorRequests;
   private readonly sites: SiteHost;
@@ -343,65 +345,100 @@ export class ActorHost {
   }
 
   /**
-   * One message of the Easee stream. Applied in stream order per charger; a redelivery at or below the charger's
-   * applied sequence is skipped; the message is acknowledged once a commit holds it, which may be the commit of a
-   * later input of the same charger.
+   * One charger's messages of the Easee stream, applied in stream order and committed once. A redelivered batch, at
+   * or below the charger's applied sequence, is skipped; a delivery is acknowledged once a commit holds it, which
+   * may be the commit of a later input of the same charger.
    */
   private handleStream(shard: number, delivery: StreamDelivery): void {
-    const { message } = delivery;
-    if (!isValidSerial(message.serial) || shardOf(message.serial, this.options.shardCount) !== shard) {
-      this.log.warn({ shard, serial: message.serial }, 'stream message for another shard acknowledged and dropped');
+    const { messages } = delivery;
+    const serial = messages[0]?.serial;
+    if (!isValidSerial(serial) || shardOf(serial, this.options.shardCount) !== shard) {
+      this.log.warn({ shard, serial }, 'stream message for another shard acknowledged and dropped');
       delivery.ack();
       return;
     }
-    void this.discovered(message.serial)
-      .then(() => this.entryFor(message.serial, shard))
-      .then((loaded) =>
-        this.runtime.enqueue(loaded, async (entry) => {
-          if (delivery.seq !== 0 && delivery.seq <= entry.lastSeq) {
-            entry.pendingAcks.push(delivery);
-            await this.runtime.commit(entry);
-            return;
-          }
-          const at = this.options.clock();
-          if (message.kind === 'observation') {
-            this.metrics.streamLagSeconds.observe(Math.max(0, at - message.timestampMs) / 1000);
-            const token =
-              message.observationId === ObservationId.UserIDToken && this.options.authorizeStreamTokens === true;
-            const authorization =
-              token && typeof message.value === 'string'
-                ? await idTagInfoFor(this.options.stores.idTags, message.value, at)
-                : undefined;
-            this.runtime.send(entry, {
-              type: 'STREAM_OBSERVATION',
-              at,
-              observationId: message.observationId,
-              timestamp: message.timestampMs,
-              value: message.value,
-              ...(authorization === undefined ? {} : { authorization }),
-            });
-          } else {
-            this.runtime.send(entry, {
-              type: 'STREAM_COMMAND_RESPONSE',
-              at,
-              commandId: message.commandId,
-              ticks: message.ticks,
-              wasAccepted: message.wasAccepted,
-              resultCode: message.resultCode,
-              comment: message.comment,
-            });
-          }
-          if (delivery.seq !== 0) entry.lastSeq = delivery.seq;
-          entry.pendingAcks.push(delivery);
-          // Group commit per charger: with more inputs waiting in its mailbox, the last of them commits (and
-          // acknowledges) all. Until then nothing is acknowledged, so a crash only means a redelivery.
-          if (entry.depth <= 1) await this.runtime.commit(entry);
-        }),
-      )
-      .catch((error: unknown) =>
-        // Left unacknowledged: the stream delivers it again (to this worker or the shard's next owner).
-        this.log.warn({ serial: message.serial, seq: delivery.seq, err: error }, 'stream message not applied'),
-      );
+    this.enqueueInStreamOrder(serial, shard, async (entry) => {
+      if (delivery.seq !== 0 && delivery.seq <= entry.lastSeq) {
+        entry.pendingAcks.push(delivery);
+        await this.runtime.commit(entry);
+        return;
+      }
+      await this.applyStreamMessages(entry, messages);
+      if (delivery.seq !== 0) entry.lastSeq = delivery.seq;
+      entry.pendingAcks.push(this.counted(delivery));
+      // Group commit per charger: with more inputs waiting in its mailbox, the last of them commits (and
+      // acknowledges) all. Until then nothing is acknowledged, so a crash only means a redelivery.
+      if (entry.depth <= 1) await this.runtime.commit(entry);
+    }).catch((error: unknown) =>
+      // Left unacknowledged: the stream delivers it again (to this worker or the shard's next owner).
+      this.log.warn({ serial, seq: delivery.seq, err: error }, 'stream message not applied'),
+    );
+  }
+
+  /**
+   * Runs a stream delivery in the charger's mailbox in the order the stream delivered it. A charger's deliveries
+   * that come while it is discovered or loaded wait on one promise, whose callbacks run in the order they were added;
+   * separate chains through the stores' round trips could overtake each other, and the charger would then skip the
+   * earlier delivery as already applied.
+   */
+  private enqueueInStreamOrder(serial: string, shard: number, task: (entry: ChargerEntry) => Promise<void>) {
+    const live = this.runtime.entries.get(serial);
+    if (live !== undefined && !this.admitting.has(serial)) return this.runtime.enqueue(live, task);
+    let admitted = this.admitting.get(serial);
+    if (admitted === undefined) {
+      const loading = this.discovered(serial).then(() => this.entryFor(serial, shard));
+      const done = () => {
+        if (this.admitting.get(serial) === loading) this.admitting.delete(serial);
+      };
+      loading.then(done, done);
+      this.admitting.set(serial, loading);
+      admitted = loading;
+    }
+    return admitted.then((entry) => this.runtime.enqueue(entry, task));
+  }
+
+  private async applyStreamMessages(entry: ChargerEntry, messages: readonly StreamMessage[]): Promise<void> {
+    for (const message of messages) {
+      const at = this.options.clock();
+      if (message.kind === 'command-response') {
+        this.runtime.send(entry, {
+          type: 'STREAM_COMMAND_RESPONSE',
+          at,
+          commandId: message.commandId,
+          ticks: message.ticks,
+          wasAccepted: message.wasAccepted,
+          resultCode: message.resultCode,
+          comment: message.comment,
+        });
+        continue;
+      }
+      this.metrics.streamLagSeconds.observe(Math.max(0, at - message.timestampMs) / 1000);
+      const authorization =
+        message.observationId === ObservationId.UserIDToken &&
+        this.options.authorizeStreamTokens === true &&
+        typeof message.value === 'string'
+          ? await idTagInfoFor(this.options.stores.idTags, message.value, at)
+          : undefined;
+      this.runtime.send(entry, {
+        type: 'STREAM_OBSERVATION',
+        at,
+        observationId: message.observationId,
+        timestamp: message.timestampMs,
+        value: message.value,
+        ...(authorization === undefined ? {} : { authorization }),
+      });
+    }
+  }
+
+  /** The delivery, counting its messages as applied when a commit acknowledges it. */
+  private counted(delivery: StreamDelivery): StreamDelivery {
+    return {
+      ...delivery,
+      ack: () => {
+        this.metrics.streamMessagesApplied.inc(delivery.messages.length);
+        delivery.ack();
+      },
+    };
   }
 
   /** What the charger's site allows it, from the site's actor (wherever it runs). */

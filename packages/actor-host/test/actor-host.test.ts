@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { InProcessBus, RemoteError } from '@fleetwire/bus';
-import type { CallOutcome, ChargerCallRequest } from '@fleetwire/contracts';
+import type { CallOutcome, ChargerCallRequest, ShardStreamSource, StreamDelivery } from '@fleetwire/contracts';
 import { shardOf, subjects } from '@fleetwire/contracts';
+import type { StreamMessage } from '@fleetwire/easee';
 import { memoryStores, type Stores } from '@fleetwire/store';
 import { createLogger } from '@fleetwire/telemetry';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -167,5 +169,62 @@ describe('ActorHost', () => {
       { timeoutMs: 1_000 },
     );
     expect(reply).toEqual({ ok: false, status: 503, error: `${serial} is not connected` });
+  });
+});
+
+describe('ActorHost on the Easee stream', () => {
+  const at = Date.parse('2026-11-22T10:00:00Z');
+  function observation(seq: number, observationId: number, name: string, value: unknown, acked: number[]) {
+    const message: StreamMessage = {
+      kind: 'observation',
+      serial,
+      observationId,
+      name,
+      timestamp: new Date(at).toISOString(),
+      timestampMs: at,
+      value,
+    };
+    return { seq, messages: [message], ack: () => acked.push(seq), nak: () => {} };
+  }
+
+  it("applies a new charger's messages in the order the stream delivered them while it registers the charger", async () => {
+    const bus = new InProcessBus();
+    const stores = memoryStores(shardCount);
+    // The registration's write settles late (on Redis: a MULTI behind a busy connection), so the next delivery
+    // already reads the charger as registered while the first still waits.
+    const put = stores.chargers.put.bind(stores.chargers);
+    stores.chargers.put = async (registration) => {
+      await put(registration);
+      await sleep(20);
+    };
+    const deliverTo = new Map<number, (delivery: StreamDelivery) => void>();
+    const streams: ShardStreamSource = {
+      async open(owned, deliver) {
+        deliverTo.set(owned, deliver);
+        return { close: async () => {} };
+      },
+    };
+    const worker = new ActorHost({
+      bus,
+      stores,
+      shardCount,
+      heartbeatIntervalS: 300,
+      clock: () => at,
+      logger,
+      streams,
+    });
+    hosts.push(worker);
+    for (let s = 0; s < shardCount; s++) await worker.acquire(s, 1);
+    const deliver = deliverTo.get(shard) as (delivery: StreamDelivery) => void;
+    const acked: number[] = [];
+    deliver(observation(1, 150, 'TempMax', 21, acked));
+    await sleep(5);
+    deliver(observation(2, 31, 'IsEnabled', true, acked));
+    await expect.poll(() => acked.length).toBe(2);
+    const reply = await worker.handleApi(serial, shard, { op: 'state' });
+    expect(reply).toMatchObject({
+      ok: true,
+      body: { stream: { observations: { TempMax: { value: 21 }, IsEnabled: { value: true } } } },
+    });
   });
 });

@@ -129,11 +129,19 @@ export type ApiReply =
   | { readonly ok: true; readonly body: unknown }
   | { readonly ok: false; readonly status: number; readonly error: string; readonly rule?: string };
 
-/** One message of the charger's shard on FW_EASEE (`fw.easee.<shard>.<serial>.<kind>.<id>`), to acknowledge once applied. */
+/**
+ * One charger's messages from one message of its shard on FW_EASEE, in stream order, to acknowledge once applied:
+ * its part of a batch (`fw.easee.b.<shard>`, ADR 18), or a single message (`fw.easee.<shard>.<serial>.<kind>.<id>`).
+ */
 export interface StreamDelivery {
-  /** The stream sequence; 0 when the source has none that survives a restart (all-in-one). */
+  /**
+   * The stream sequence of the batch: the charger skips a delivery at or below the last one it applied. 0 when the
+   * source has none that survives a restart (all-in-one), and for single messages (see ADR 18): the charger applies
+   * those whatever its sequence, and drops a duplicate by its content.
+   */
   readonly seq: number;
-  readonly message: StreamMessage;
+  /** At least one; all of the same serial. */
+  readonly messages: readonly StreamMessage[];
   ack(): void;
   nak(): void;
 }

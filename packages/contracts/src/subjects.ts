@@ -12,6 +12,8 @@ export const subjects = {
   event: (type: string, serial: string) => `fw.events.${type}.${serial}`,
   easee: (shard: number, serial: string, kind: 'o' | 'cr', id: number) => `fw.easee.${shard}.${serial}.${kind}.${id}`,
   easeeOfShard: (shard: number) => `fw.easee.${shard}.>`,
+  // A shard's batches (ADR 18). Outside `easeeOfShard`, so a worker from before batches never reads one.
+  easeeBatch: (shard: number) => `fw.easee.b.${shard}`,
   easeeCommand: (serial: string) => `fw.easee-cmd.${serial}`,
   parked: (source: string) => `fw.parked.${source}`,
   // Site load management (docs/design.md "Sites"): charger actors report to their site, the site allocates.

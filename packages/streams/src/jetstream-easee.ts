@@ -9,7 +9,7 @@ import type {
   StreamDelivery,
 } from '@fleetwire/contracts';
 import { AckFloor, subjects } from '@fleetwire/contracts';
-import { messageIdentity, type StreamMessage } from '@fleetwire/easee';
+import type { StreamMessage } from '@fleetwire/easee';
 import {
   AckPolicy,
   type ConsumerMessages,
@@ -25,20 +25,74 @@ import type { NatsConnection } from '@nats-io/transport-node';
 const encoder = new TextEncoder();
 const encode = (value: unknown) => encoder.encode(JSON.stringify(value));
 
-/** The ingest side: stream messages onto FW_EASEE (deduplicated by their identity), the unusable onto FW_PARKED. */
+/** A batch's bounds: well under NATS's default max_payload (1 MiB), and under the worker's pull (ADR 18). */
+const maxBatchMessages = 256;
+const maxBatchBytes = 256 * 1024;
+
+interface Batch {
+  readonly parts: string[];
+  bytes: number;
+  readonly settled: PromiseWithResolvers<void>;
+}
+
+/** A shard's batch being filled, and how many of its batches JetStream has not yet acknowledged. */
+interface ShardQueue {
+  open: Batch | undefined;
+  inFlight: number;
+}
+
+/**
+ * The ingest side: stream messages onto FW_EASEE in batches per shard (ADR 18); the unusable onto FW_PARKED. A
+ * shard's batch goes out at the end of the event loop's turn when none of the shard's is in flight, else when the
+ * one in flight is acknowledged: batches grow with the load instead of waiting on a timer. A message's publish
+ * settles with its batch: once JetStream has it, or with the error.
+ */
 export class JetStreamEaseePort implements EaseeIngestPort {
   private readonly js: JetStreamClient;
+  private readonly queues = new Map<number, ShardQueue>();
+  private flushing: NodeJS.Immediate | undefined;
 
   constructor(connection: NatsConnection) {
     this.js = jetstream(connection);
   }
 
-  async publish(shard: number, message: StreamMessage): Promise<void> {
-    const [kind, id] =
-      message.kind === 'observation' ? (['o', message.observationId] as const) : (['cr', message.commandId] as const);
-    await this.js.publish(subjects.easee(shard, message.serial, kind, id), encode(message), {
-      msgID: messageIdentity(message),
-    });
+  publish(shard: number, message: StreamMessage): Promise<void> {
+    const json = JSON.stringify(message);
+    let queue = this.queues.get(shard);
+    if (queue === undefined) {
+      queue = { open: undefined, inFlight: 0 };
+      this.queues.set(shard, queue);
+    }
+    if (queue.open !== undefined && queue.open.bytes + json.length > maxBatchBytes) this.send(shard, queue);
+    queue.open ??= { parts: [], bytes: 2, settled: Promise.withResolvers() };
+    const batch = queue.open;
+    batch.parts.push(json);
+    batch.bytes += json.length + 1;
+    if (batch.parts.length >= maxBatchMessages) this.send(shard, queue);
+    else if (queue.inFlight === 0) this.flushing ??= setImmediate(() => this.flushIdle());
+    return batch.settled.promise;
+  }
+
+  private flushIdle(): void {
+    this.flushing = undefined;
+    for (const [shard, queue] of this.queues) if (queue.inFlight === 0) this.send(shard, queue);
+  }
+
+  private send(shard: number, queue: ShardQueue): void {
+    const batch = queue.open;
+    if (batch === undefined) return;
+    queue.open = undefined;
+    queue.inFlight += 1;
+    this.js
+      .publish(subjects.easeeBatch(shard), `[${batch.parts.join(',')}]`)
+      .then(
+        () => batch.settled.resolve(),
+        (error: unknown) => batch.settled.reject(error),
+      )
+      .finally(() => {
+        queue.inFlight -= 1;
+        if (queue.inFlight === 0) this.send(shard, queue);
+      });
   }
 
   async park(parked: ParkedMessage): Promise<void> {
@@ -47,9 +101,26 @@ export class JetStreamEaseePort implements EaseeIngestPort {
 }
 
 /**
- * The worker side: one durable consumer per owned shard, acknowledged in batches (AckPolicy.All, see AckFloor).
- * A new owner re-creates it from the ack floor, so the messages its predecessor had in flight come again in stream
- * order (per-charger sequence numbers skip the ones already applied) instead of after an ack-wait, behind newer ones.
+ * A batch's messages by charger, each charger's in stream order. An entry that is not a message comes through
+ * under its own `serial` (likely undefined) for the actor host to refuse; a body that is not a list, as none.
+ */
+export function messagesByCharger(body: unknown): Map<string, StreamMessage[]> {
+  const byCharger = new Map<string, StreamMessage[]>();
+  if (!Array.isArray(body)) return byCharger;
+  for (const message of body as StreamMessage[]) {
+    const serial = String((message as Partial<StreamMessage> | null)?.serial);
+    const messages = byCharger.get(serial);
+    if (messages === undefined) byCharger.set(serial, [message]);
+    else messages.push(message);
+  }
+  return byCharger;
+}
+
+/**
+ * The worker side: two durable consumers per owned shard, acknowledged in batches (AckPolicy.All, see AckFloor):
+ * one for the shard's batches, and one for the single messages an ingest from before ADR 18 publishes during a
+ * rolling upgrade. A new owner re-creates them from their ack floors, so the messages its predecessor had in flight
+ * come again in stream order (a charger skips a batch it has applied) instead of after an ack-wait, behind newer ones.
  */
 export class JetStreamShardStreams implements ShardStreamSource {
   private readonly connection: NatsConnection;
@@ -60,22 +131,63 @@ export class JetStreamShardStreams implements ShardStreamSource {
   }
 
   async open(shard: number, deliver: (delivery: StreamDelivery) => void): Promise<{ close(): Promise<void> }> {
+    const batches = await this.consumeFromAckFloor(
+      `fw-easee-b${shard}`,
+      subjects.easeeBatch(shard),
+      // In flight per shard: up to 128 batches, some thousands of observations on a busy shard.
+      { maxAckPending: 128, pull: 64 },
+      (message, done) => {
+        const byCharger = messagesByCharger(decoded(message));
+        let left = byCharger.size;
+        if (left === 0) return done();
+        const ack = () => {
+          left -= 1;
+          if (left === 0) done();
+        };
+        for (const messages of byCharger.values()) {
+          // Left to the ack wait: with acknowledgement by floor, a nak would not move the floor past it.
+          deliver({ seq: message.seq, messages, ack, nak: () => {} });
+        }
+      },
+    );
+    const singles = await this.consumeFromAckFloor(
+      `fw-easee-s${shard}`,
+      subjects.easeeOfShard(shard),
+      { maxAckPending: 2_000, pull: 500 },
+      (message, done) => {
+        const single = decoded(message);
+        if (single === undefined) return done();
+        deliver({ seq: 0, messages: [single as StreamMessage], ack: done, nak: () => {} });
+      },
+    );
+    return {
+      async close() {
+        await Promise.all([batches.close(), singles.close()]);
+      },
+    };
+  }
+
+  private async consumeFromAckFloor(
+    name: string,
+    filter: string,
+    limits: { readonly maxAckPending: number; readonly pull: number },
+    each: (message: JsMsg, done: () => void) => void,
+  ): Promise<{ close(): Promise<void> }> {
     this.manager ??= await jetstreamManager(this.connection);
     const manager = this.manager;
-    const name = `fw-easee-s${shard}`;
     const ackFloor = await manager.consumers.info('FW_EASEE', name).then(
-      // An answer without an ack floor (seen in a hand-over under load) starts from the first message: per-charger
-      // sequence numbers skip what was applied.
+      // An answer without an ack floor (seen in a hand-over under load) starts from the first message: a charger
+      // skips the batches it has applied.
       (info) => info.ack_floor?.stream_seq ?? 0,
       () => 0,
     );
     await manager.consumers.delete('FW_EASEE', name).catch(() => false);
     await manager.consumers.add('FW_EASEE', {
       durable_name: name,
-      filter_subject: subjects.easeeOfShard(shard),
+      filter_subject: filter,
       ack_policy: AckPolicy.All,
       ack_wait: 30_000_000_000,
-      max_ack_pending: 2_000,
+      max_ack_pending: limits.maxAckPending,
       ...(ackFloor > 0
         ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: ackFloor + 1 }
         : { deliver_policy: DeliverPolicy.All }),
@@ -85,18 +197,20 @@ export class JetStreamShardStreams implements ShardStreamSource {
       const consumer = await js.consumers.get('FW_EASEE', name);
       const acks = new AckFloor<JsMsg>((message) => message.ack());
       return {
-        messages: await consumer.consume({ max_messages: 500 }),
-        each: (message) =>
-          deliver({
-            seq: message.seq,
-            message: message.json<StreamMessage>(),
-            ack: acks.delivered(message.seq, message),
-            // Left to the ack wait: with acknowledgement by floor, a nak would not move the floor past it.
-            nak: () => {},
-          }),
+        messages: await consumer.consume({ max_messages: limits.pull }),
+        each: (message) => each(message, acks.delivered(message.seq, message)),
         done: () => acks.flush(),
       };
     });
+  }
+}
+
+/** A message's JSON body; undefined, when it is not JSON, for the caller to acknowledge and pass over. */
+function decoded(message: JsMsg): unknown {
+  try {
+    return message.json<unknown>();
+  } catch {
+    return undefined;
   }
 }
 

@@ -40,7 +40,7 @@ export class LocalEaseeStream implements ShardStreamSource, EaseeIngestPort {
     const deliver = this.shards.get(shard);
     if (deliver === undefined) return Promise.reject(new Error(`shard ${shard} is not served`));
     return new Promise((resolve, reject) =>
-      deliver({ seq: 0, message, ack: resolve, nak: () => reject(new Error('not applied')) }),
+      deliver({ seq: 0, messages: [message], ack: resolve, nak: () => reject(new Error('not applied')) }),
     );
   }
 

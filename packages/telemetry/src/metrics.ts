@@ -43,6 +43,7 @@ export class FleetwireMetrics {
   readonly snapshotWrites: Counter<'result'>;
   readonly snapshotWriteSeconds: Histogram;
   readonly streamLagSeconds: Histogram;
+  readonly streamMessagesApplied: Counter;
   readonly easeeCommands: Counter<'outcome'>;
 
   // The fleet, as the worker's charger models see it (bounded labels: OCPP statuses and `offline`).
@@ -178,6 +179,11 @@ export class FleetwireMetrics {
       name: 'fleetwire_easee_stream_lag_seconds',
       help: "From an Easee observation's timestamp to its actor applying it",
       buckets: lagBuckets,
+      registers,
+    });
+    this.streamMessagesApplied = new Counter({
+      name: 'fleetwire_easee_stream_messages_applied_total',
+      help: 'Easee stream messages (observations and command responses) applied by their charger and committed',
       registers,
     });
     this.easeeCommands = new Counter({

@@ -3,7 +3,6 @@ export {
   JetStreamCommandSource,
   JetStreamEaseePort,
   JetStreamShardStreams,
-  messagesByCharger,
 } from './jetstream-easee.ts';
 export { JetStreamEventLog } from './jetstream-event-log.ts';
 export { LocalCommandQueue, LocalEaseeStream } from './local-easee.ts';

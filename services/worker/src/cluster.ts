@@ -34,7 +34,12 @@ export async function startClusterWorker(
   await ensureStreams(bus.connection, ['FW_EVENTS', 'FW_EASEE', 'FW_EASEE_CMD']);
   const redis = connectRedis(config.redisUrl as string);
   await announceWait(logger, `Redis at ${config.redisUrl}`, redisReady(redis));
-  const stores = redisStores(redis, { shardCount: config.shards, events: new JetStreamEventLog(bus.connection) });
+  const stores = redisStores(redis, {
+    shardCount: config.shards,
+    events: new JetStreamEventLog(bus.connection),
+    // As many as the batches the snapshot writer keeps in flight (actor-host/snapshot-writer.ts).
+    snapshotConnections: 4,
+  });
   const host = new ActorHost(
     actorHostOptions(config, {
       bus,

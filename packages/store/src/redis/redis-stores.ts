@@ -327,9 +327,12 @@ class RedisTokenStore implements ApiTokenStore {
 
 class RedisSnapshotStore implements SnapshotStore {
   private readonly redis: Redis;
+  private readonly writers: readonly Redis[];
+  private nextWriter = 0;
 
-  constructor(redis: Redis) {
+  constructor(redis: Redis, writers: readonly Redis[]) {
     this.redis = redis;
+    this.writers = writers;
   }
 
   async claim(serials: readonly string[], leaseToken: number): Promise<Map<string, StoredSnapshot>> {
@@ -362,7 +365,9 @@ class RedisSnapshotStore implements SnapshotStore {
   }
 
   async write(writes: readonly SnapshotWrite[]): Promise<boolean[]> {
-    const pipeline = this.redis.pipeline();
+    // Batches take turns on the connections; a charger's next write waits for its last, so its own stay in order.
+    this.nextWriter = (this.nextWriter + 1) % this.writers.length;
+    const pipeline = (this.writers[this.nextWriter] as Redis).pipeline();
     for (const write of writes) {
       const key = redisKeys.snapshot(write.serial);
       const journal = redisKeys.journal(write.serial);
@@ -466,6 +471,12 @@ export interface RedisStoreOptions {
   readonly shardCount: number;
   /** FW_EVENTS in a cluster; the Redis stores do not keep events themselves. */
   readonly events: EventLog;
+  /**
+   * Connections that snapshot and journal writes take turns on (default 1: the one given). Redis reads at most
+   * 16 KiB of a connection per turn of its loop, and with appendfsync always it syncs the file once per turn, so a
+   * connection carries about one sync's worth of writes at a time; more connections share each sync.
+   */
+  readonly snapshotConnections?: number;
 }
 
 /** Connects to Redis for good: commands wait out an outage instead of failing (the caller bounds the wait). */
@@ -487,16 +498,22 @@ export function redisReady(redis: Redis): Promise<void> {
 }
 
 export function redisStores(redis: Redis, options: Omit<RedisStoreOptions, 'url'>): Stores {
+  const writers = [redis];
+  for (let n = 1; n < (options.snapshotConnections ?? 1); n++) {
+    const writer = redis.duplicate();
+    defineScripts(writer);
+    writers.push(writer);
+  }
   return {
     chargers: new RedisChargerRegistry(redis, options.shardCount),
     sites: new RedisSiteStore(redis, options.shardCount),
     idTags: new RedisIdTagStore(redis),
     tokens: new RedisTokenStore(redis),
-    snapshots: new RedisSnapshotStore(redis),
+    snapshots: new RedisSnapshotStore(redis, writers),
     transactions: new RedisTransactionStore(redis),
     events: options.events,
     close: async () => {
-      await redis.quit().catch(() => redis.disconnect());
+      await Promise.all(writers.map((writer) => writer.quit().catch(() => writer.disconnect())));
     },
   };
 }

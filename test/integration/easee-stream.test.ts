@@ -115,7 +115,8 @@ describe('the Easee operator stream into the cluster', () => {
     }
     const stored = (await streamMessages(cluster.nats.url)) - storedBefore;
     console.log(`a burst of 2,000 observations: ${stored} messages in FW_EASEE`);
-    expect(stored).toBeLessThanOrEqual(2_000 / 4);
+    // One message each would be 2,000; how many share a batch depends on timing, so the bound is loose.
+    expect(stored).toBeLessThan(2_000 / 2);
   }, 120_000);
 
   it('applies the single messages an ingest from before batches publishes during a rolling upgrade', async () => {

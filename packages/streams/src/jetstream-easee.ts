@@ -25,8 +25,12 @@ import type { NatsConnection } from '@nats-io/transport-node';
 const encoder = new TextEncoder();
 const encode = (value: unknown) => encoder.encode(JSON.stringify(value));
 
-/** A batch's bounds: well under NATS's default max_payload (1 MiB), and under the worker's pull (ADR 18). */
-const maxBatchMessages = 256;
+/**
+ * A batch's bounds (ADR 18): well under NATS's default max_payload (1 MiB, counting a character as up to 3 bytes), and
+ * small enough that the batches a worker holds unacknowledged per shard stay near the 2,000 single messages it held
+ * before batches.
+ */
+const maxBatchMessages = 64;
 const maxBatchBytes = 256 * 1024;
 
 interface Batch {
@@ -134,8 +138,8 @@ export class JetStreamShardStreams implements ShardStreamSource {
     const batches = await this.consumeFromAckFloor(
       `fw-easee-b${shard}`,
       subjects.easeeBatch(shard),
-      // In flight per shard: up to 128 batches, some thousands of observations on a busy shard.
-      { maxAckPending: 128, pull: 64 },
+      // Unacknowledged per shard: at most 64 batches, 4,096 messages when every batch is full.
+      { maxAckPending: 64, pull: 32 },
       (message, done) => {
         const byCharger = messagesByCharger(decoded(message));
         let left = byCharger.size;

@@ -1,4 +1,4 @@
-import { shardOf } from '@fleetwire/contracts';
+import { shardOf, subjects } from '@fleetwire/contracts';
 import { LocalCluster } from '@fleetwire/devcluster';
 import { observationCatalog } from '@fleetwire/easee';
 import { FakeEaseeCloud } from '@fleetwire/simulator';
@@ -133,7 +133,7 @@ describe('the Easee operator stream into the cluster', () => {
     };
     const nats = await connect({ servers: cluster.nats.url });
     try {
-      await jetstream(nats).publish(`fw.easee.${shardOf(serial, 32)}.${serial}.o.124`, JSON.stringify(legacy), {
+      await jetstream(nats).publish(subjects.easee(shardOf(serial, 32), serial, 'o', 124), JSON.stringify(legacy), {
         msgID: `${serial}.o.124.${at}`,
       });
     } finally {

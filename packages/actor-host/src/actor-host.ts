@@ -382,10 +382,10 @@ export class ActorHost {
    * earlier delivery as already applied.
    */
   private enqueueInStreamOrder(serial: string, shard: number, task: (entry: ChargerEntry) => Promise<void>) {
-    const live = this.runtime.entries.get(serial);
-    if (live !== undefined && !this.admitting.has(serial)) return this.runtime.enqueue(live, task);
     let admitted = this.admitting.get(serial);
     if (admitted === undefined) {
+      const live = this.runtime.entries.get(serial);
+      if (live !== undefined) return this.runtime.enqueue(live, task);
       const loading = this.discovered(serial).then(() => this.entryFor(serial, shard));
       const done = () => {
         if (this.admitting.get(serial) === loading) this.admitting.delete(serial);

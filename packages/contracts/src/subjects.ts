@@ -10,6 +10,7 @@ export const subjects = {
   api: (shard: number, serial: string) => `fw.api.${shard}.${serial}`,
   apiOfShard: (shard: number) => `fw.api.${shard}.*`,
   event: (type: string, serial: string) => `fw.events.${type}.${serial}`,
+  // What an ingest from before ADR 18 published, one message each; a worker still reads them.
   easee: (shard: number, serial: string, kind: 'o' | 'cr', id: number) => `fw.easee.${shard}.${serial}.${kind}.${id}`,
   easeeOfShard: (shard: number) => `fw.easee.${shard}.>`,
   // A shard's batches (ADR 18). Outside `easeeOfShard`, so a worker from before batches never reads one.

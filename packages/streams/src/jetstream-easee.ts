@@ -108,7 +108,7 @@ export class JetStreamEaseePort implements EaseeIngestPort {
  * A batch's messages by charger, each charger's in stream order. An entry that is not a message comes through
  * under its own `serial` (likely undefined) for the actor host to refuse; a body that is not a list, as none.
  */
-export function messagesByCharger(body: unknown): Map<string, StreamMessage[]> {
+function messagesByCharger(body: unknown): Map<string, StreamMessage[]> {
   const byCharger = new Map<string, StreamMessage[]>();
   if (!Array.isArray(body)) return byCharger;
   for (const message of body as StreamMessage[]) {

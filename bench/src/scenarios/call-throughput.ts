@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { summarizeProfileDir } from '../cpu-profile.ts';
+import { formatSelfTime, summarizeProfileDir } from '../cpu-profile.ts';
 import { LoadGenerator } from '../load/load-client.ts';
 import type { CallLoadResult } from '../load/protocol.ts';
 import { cpuDuring } from '../process-stats.ts';
@@ -156,7 +156,7 @@ export const callThroughput: Scenario = {
         `Fleetwire commits every MeterValues before it answers (its input appended to the charger's journal, a snapshot every 16 commits, the file synced; ADR 10) and publishes its event after; the baseline answers {} and keeps nothing.`,
         `Server CPU: Fleetwire ${share(fleetwire)}, baseline ${share(baseline)}. Load generator CPU: ${Math.round(fleetwire.result.cpuMs)} ms and ${Math.round(baseline.result.cpuMs)} ms over ${seconds} s.`,
         `Journal (J1): a 300-charger run of ${profiledSeconds} s under --cpu-prof, short of a compaction; ${disk.calls} MeterValues appended ${disk.compacted ? 'an unknown number of bytes to the charger journal (**it was compacted during the run after all, on a machine faster than the run was sized for: J1 is not measured**)' : `${Math.round(disk.journalBytes)} B each to the charger journal (state/)`} and ${Math.round(disk.eventBytes)} B each to the event log (events/), which is not counted in J1. Each group commit of 8 KiB or more is one deflated block (ADR 13); plain, a MeterValues of 4 samples with its session and message ids is about 560 B of JSON and the record about 1,400 B.`,
-        `Where the all-in-one's main thread goes in that run (self time, top 15): ${top.map((entry) => `${entry.name}${entry.where === '' ? '' : ` (${entry.where})`} ${(entry.share * 100).toFixed(1)} %`).join('; ')}.`,
+        `Where the all-in-one's main thread goes in that run (self time, top 15): ${formatSelfTime(top)}.`,
         `Latency at saturation: Fleetwire p50 ${fleetwire.result.latency.p50.toFixed(1)} ms / p99 ${fleetwire.result.latency.p99.toFixed(1)} ms; baseline p50 ${baseline.result.latency.p50.toFixed(1)} ms / p99 ${baseline.result.latency.p99.toFixed(1)} ms.`,
         `What stands between this and the baseline: the baseline parses a frame and answers {}. For each MeterValues Fleetwire also validates the frame against the OCA schema, runs it through the charger's mailbox, reducer and actor, encodes its input, checksums and writes it to the synced journal (deflated off the event loop when the batch is large), then encodes and syncs its event to the event log, and checks its answer against the response schema; its main thread is the limit, and ${Math.round((fleetwire.serverCpuMs / (seconds * 1000)) * 100)} % of a core (with the collector's and the disk's threads) against the baseline's ${Math.round((baseline.serverCpuMs / (seconds * 1000)) * 100)} %. The self-time profile above has no single item over a few percent: halving it takes fewer passes over each message (one parse and one stringify per hop) and less allocation per CALL, which is also what the collector (the largest item) costs.`,
       ],

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { formatSelfTime, profileWhile, topSelfTime } from '../cpu-profile.ts';
 import { LoadGenerator } from '../load/load-client.ts';
 import type { LoadResult } from '../load/protocol.ts';
 import { cpuShares, mib, rssOf } from '../process-stats.ts';
@@ -81,6 +82,22 @@ async function peakRss<T>(pids: readonly number[], work: () => Promise<T>): Prom
   }
 }
 
+/**
+ * Where the edge's and the worker's time goes in a storm: a second one, after everything above was measured, with
+ * V8's sampling profiler running in both (it slows them; the storm measured is the first).
+ */
+async function profiledStorm(system: ClusterSystem, load: LoadGenerator, context: BenchContext): Promise<string> {
+  const edge = system.cluster.edges[0]?.process;
+  const worker = system.cluster.workers[0]?.process;
+  if (edge === undefined || worker === undefined) return 'No profile: the cluster has no edge or no worker.';
+  const { result, profiles } = await profileWhile([edge, worker], () =>
+    load.send<LoadResult & { booted: number; total: number; seconds: number }>({ op: 'storm', timeoutS: 120 }),
+  );
+  context.log(`profiled storm: ${result.booted}/${result.total} back in ${result.seconds.toFixed(1)} s`);
+  const [edgeTop, workerTop] = profiles.map((profile) => formatSelfTime(topSelfTime(profile, 12)));
+  return `Where the storm's CPU goes, function by function: a second storm under V8's sampling profiler (1 ms) in the edge and the worker, ${result.booted.toLocaleString('en-US')} of ${result.total.toLocaleString('en-US')} back in ${result.seconds.toFixed(1)} s. Self time, top 12 — edge: ${edgeTop}. Worker: ${workerTop}.`;
+}
+
 /** A charger actor's heap, live and passivated (bench/src/actor-memory.ts, in a process of its own). */
 function actorMemory(): {
   count: number;
@@ -145,7 +162,10 @@ export const fleetAtScale: Scenario = {
       context.log(`${count} chargers, not ${wanted}: this machine allows a process ${filesLimit} open files`);
     }
     const steadyS = context.quick ? 20 : 200;
-    const system = await fleetwireCluster({ env: { FLEETWIRE_AUTO_REGISTER: 'false' } });
+    const system = await fleetwireCluster({
+      env: { FLEETWIRE_AUTO_REGISTER: 'false' },
+      nodeArgs: ['--inspect-port=0'],
+    });
     const load = new LoadGenerator();
     const pids = [system.edgePid, system.workerPid];
     try {
@@ -201,6 +221,7 @@ export const fleetAtScale: Scenario = {
       const peakWorker = mib(Math.max(steady.peaks[1] as number, ramp.peaks[1] as number));
       const logged = errorLines(system);
       const exited = exitedRoles(system);
+      const profiled = await profiledStorm(system, load, context);
       const actor = actorMemory();
       const workerGrowth = ((steady.peaks[1] as number) - workerBefore) / count;
       const rows: BenchRow[] = [
@@ -252,6 +273,7 @@ export const fleetAtScale: Scenario = {
           `Where the storm's time goes: CPU over it (share of one core; 2 cores in all) ${stormCpuShares}; ${stormRefusals.toLocaleString('en-US')} handshakes refused by the edge on the way (503 when its 512 slots and 65,536 queue places were taken, or after 30 s in the queue; a refused charger backs off 4–20 s, doubling per refusal).`,
           ...exited,
           `Where the worker's memory goes (W1): ${mib(workerBefore).toFixed(0)} MiB before the ramp, then ${(workerGrowth / 1024).toFixed(1)} KiB more per charger at the steady state's peak. At the end of the steady state ${actors.live.toLocaleString('en-US')} actors were live and ${actors.passivated.toLocaleString('en-US')} let go (ADR 16: after PASSIVATE_AFTER_S without an input, and the least recently used beyond MAX_LIVE_ACTORS, 5,000). One charger's live actor (connected, booted, status-reported; ${actor.count.toLocaleString('en-US')} measured alone in a process of their own after GC) holds ${(actor.liveActor / 1024).toFixed(1)} KiB of heap, of which XState's actor and its actor system are about 3.3 KiB; its last snapshot alone ${(actor.snapshotOnly / 1024).toFixed(1)} KiB; its persisted JSON ${(actor.jsonOnly / 1024).toFixed(1)} KiB (${Math.round(actor.jsonChars)} characters). A charger let go keeps its deadlines, its census figures and its place in its shard, about 0.5 KiB; the rest of the growth is the heap's headroom for the actors loaded and let go again.`,
+          profiled,
           `Load generator: ${Math.round(ramp.result.cpuMs / 1000)} s CPU for the ramp, ${Math.round(storm.result.cpuMs / 1000)} s for the storm (one process, 2-core machine shared with everything measured).`,
         ],
       };

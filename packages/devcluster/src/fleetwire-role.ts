@@ -36,6 +36,7 @@ export class FleetwireRole {
     id: string,
     env: Record<string, string>,
     build: 'development' | 'production' = 'development',
+    nodeArgs: readonly string[] = [],
   ) {
     this.role = role;
     this.id = id;
@@ -49,6 +50,7 @@ export class FleetwireRole {
           : role === 'worker'
             ? workerNodeFlags
             : productionNodeFlags),
+        ...nodeArgs,
         '--disable-warning=ExperimentalWarning',
         mainScript,
       ],

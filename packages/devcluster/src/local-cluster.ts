@@ -29,6 +29,8 @@ export interface LocalClusterOptions {
   readonly env?: Record<string, string>;
   /** Run the roles on the production build (benchmarks) rather than XState's development build (tests). */
   readonly production?: boolean;
+  /** Extra Node.js flags for every role (a benchmark's `--inspect-port=0`, to profile a role while it runs). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** NATS, Redis, workers and edges on this machine, on free ports: `pnpm cluster`, the cluster tests, demos. */
@@ -75,7 +77,9 @@ export class LocalCluster {
   async start(): Promise<this> {
     await Promise.all([this.nats.start(), this.redis.start()]);
     for (let i = 0; i < (this.options.workers ?? 3); i++) {
-      this.workers.push(new FleetwireRole('worker', `worker-${i}`, await this.roleEnv(), this.build));
+      this.workers.push(
+        new FleetwireRole('worker', `worker-${i}`, await this.roleEnv(), this.build, this.options.nodeArgs),
+      );
     }
     for (let i = 0; i < (this.options.edges ?? 2); i++) {
       const ocpp = i === 0 && this.options.ocppPort !== undefined ? this.options.ocppPort : await freePort();
@@ -87,6 +91,7 @@ export class LocalCluster {
           `edge-${i}`,
           { ...(await this.roleEnv()), OCPP_PORT: String(ocpp), API_PORT: String(api) },
           this.build,
+          this.options.nodeArgs,
         ),
       );
     }
@@ -105,6 +110,7 @@ export class LocalCluster {
               EASEE_ORIGIN_APPLICATION: easee.originApplication,
             },
             this.build,
+            this.options.nodeArgs,
           ),
         );
       }

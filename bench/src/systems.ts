@@ -53,12 +53,19 @@ export interface AllInOne extends SystemUnderTest {
   readonly dataDir: string;
 }
 
-/**
- * Fleetwire all-in-one on the production build, its own data directory and free ports. With `cpuProfileDir`, V8
- * writes a CPU profile there when the process exits (--cpu-prof).
- */
-export async function fleetwireAllInOne(env: Record<string, string> = {}, cpuProfileDir?: string): Promise<AllInOne> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'fleetwire-bench-'));
+export interface AllInOneOptions {
+  /** V8 writes a CPU profile here when the process exits (--cpu-prof). */
+  readonly cpuProfileDir?: string;
+  /** Where its data directory is made (the system's temporary directory unless said). */
+  readonly dataParent?: string;
+}
+
+/** Fleetwire all-in-one on the production build, its own data directory and free ports. */
+export async function fleetwireAllInOne(
+  env: Record<string, string> = {},
+  { cpuProfileDir, dataParent = tmpdir() }: AllInOneOptions = {},
+): Promise<AllInOne> {
+  const dataDir = await mkdtemp(join(dataParent, 'fleetwire-bench-'));
   const [ocppPort, apiPort] = [await freePort(), await freePort()];
   const token = `fw_bench_${randomBytes(12).toString('hex')}`;
   const fleetwire = new ManagedProcess({

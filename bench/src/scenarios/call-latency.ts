@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { freePort } from '@fleetwire/devcluster';
 import { fdatasyncLatency } from '../disk.ts';
 import { LoadGenerator } from '../load/load-client.ts';
@@ -8,6 +9,8 @@ import type { BenchContext, Scenario, ScenarioReport } from '../scenario.ts';
 import { baselineServer, fleetwireAllInOne, fleetwireCluster, type SystemUnderTest } from '../systems.ts';
 
 const rate = 1_000;
+/** A file system in memory (tmpfs), where a synced write costs no disk: Linux's. */
+const memoryFileSystem = '/dev/shm';
 
 async function atFixedRate(system: SystemUnderTest, seconds: number, context: BenchContext, metricsUrl?: string) {
   const load = new LoadGenerator();
@@ -76,6 +79,16 @@ export const callLatency: Scenario = {
       );
     const slowCommits = (le: number) =>
       percent(shareAbove(histogramOf(allInOne.metrics, 'fleetwire_snapshot_write_duration_seconds'), le));
+    // The same run with nothing on disk: how much of the tail is the disk's.
+    const inMemoryPort = await freePort();
+    const inMemory = existsSync(memoryFileSystem)
+      ? await atFixedRate(
+          await fleetwireAllInOne({ METRICS_PORT: String(inMemoryPort) }, { dataParent: memoryFileSystem }),
+          seconds,
+          context,
+          `http://127.0.0.1:${inMemoryPort}/metrics`,
+        )
+      : undefined;
     const cluster = await atFixedRate(await fleetwireCluster(), seconds, context);
     const p99 = (measured: typeof floor) => measured.result.latency.p99;
     return {
@@ -115,6 +128,9 @@ export const callLatency: Scenario = {
         `Each answer means the MeterValues is committed: all-in-one to its synced file journal, the cluster to Redis (appendfsync always) and FW_EVENTS.`,
         `p50 / p99 / max: floor ${floor.result.latency.p50.toFixed(2)} / ${p99(floor).toFixed(2)} / ${floor.result.latency.max.toFixed(1)} ms; all-in-one ${allInOne.result.latency.p50.toFixed(2)} / ${p99(allInOne).toFixed(2)} / ${allInOne.result.latency.max.toFixed(1)} ms; cluster ${cluster.result.latency.p50.toFixed(2)} / ${p99(cluster).toFixed(2)} / ${cluster.result.latency.max.toFixed(1)} ms.`,
         `Where the all-in-one's tail is (its own histograms over the whole run, warm-up included): MeterValues from receipt to answer over 25 ms ${slowCalls(0.025)}, over 100 ms ${slowCalls(0.1)}; commit batches (the journal's synced write) over 10 ms ${slowCommits(0.01)}, over 50 ms ${slowCommits(0.05)}, over 100 ms ${slowCommits(0.1)}. The disk alone (${disk.count} appends of 1.5 KB, each fdatasync'd, nothing else running): p50 ${disk.p50.toFixed(2)} ms, p99 ${disk.p99.toFixed(2)} ms, max ${disk.max.toFixed(1)} ms. Each CALL costs three synced appends (its commit; then its event, and its transaction's record in the store), each one O_DSYNC write. Garbage collection over the timed run: ${gcLine(allInOne)}. The commits are slow in the windows where the collector runs: a scavenge stops the event loop for a few ms (its helper threads compete for the same two cores with the load generator and the disk writes), and a mark-compact's incremental steps and finalisation stall it several times over ~100 ms; every event-loop hop of a commit (its write, its wake-up, its answer) waits for them. The client sees more than the server's histogram: the time a frame waits for the event loop before the gateway handles it is outside it. The next step is the allocation per CALL (the commit's records and the frame's objects above all), which sets how often the young generation is collected, and what each charger's state keeps alive between its inputs, which sets how often the old one is.`,
+        inMemory === undefined
+          ? `No in-memory run: this machine has no ${memoryFileSystem}.`
+          : `The same all-in-one run with its data directory in memory (${memoryFileSystem}, tmpfs: every synced write costs no disk): p50 / p99 / max ${inMemory.result.latency.p50.toFixed(2)} / ${p99(inMemory).toFixed(2)} / ${inMemory.result.latency.max.toFixed(1)} ms; garbage collection ${gcLine(inMemory)}. What the disk adds to the tail is the difference between the two runs; the rest is the process's own.`,
         `Load generator CPU: ${Math.round((allInOne.result.cpuMs / (seconds * 1000)) * 100)} % of a core; Fleetwire all-in-one CPU: ${Math.round((allInOne.serverCpuMs / (seconds * 1000)) * 100)} % of a core; cluster edge: ${Math.round((cluster.serverCpuMs / (seconds * 1000)) * 100)} %.`,
       ],
     };

@@ -70,7 +70,7 @@ const profiledSeconds = 4;
  */
 async function journalAndProfile(context: BenchContext) {
   const profileDir = join(context.workDir, 'cpu-profile');
-  const system = await fleetwireAllInOne({}, profileDir);
+  const system = await fleetwireAllInOne({}, { cpuProfileDir: profileDir });
   const load = new LoadGenerator();
   const state = ['state/journal.jsonl', 'state/state.jsonl'];
   const events = ['events/events.jsonl', 'events/events.1.jsonl'];

@@ -3,6 +3,7 @@ import { RabbitMqServer } from '@fleetwire/devcluster';
 import { FakeEaseeCloud } from '@fleetwire/simulator';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect as natsConnect } from '@nats-io/transport-node';
+import { formatSelfTime, profileWhile, topSelfTime } from '../cpu-profile.ts';
 import { LoadGenerator } from '../load/load-client.ts';
 import type { LoadResult } from '../load/protocol.ts';
 import { cpuShares } from '../process-stats.ts';
@@ -141,6 +142,42 @@ function stageLatencies(before: StageScrapes, after: StageScrapes) {
   };
 }
 
+/** Each observation-latency run is this share of the sustained drain rate, besides the one at half of it. */
+const lightShare = 0.15;
+
+/** Observations published at a fixed rate, each op-mode change timed to its status event; the stages and CPU over it. */
+async function timedLatency(
+  system: ClusterSystem,
+  load: LoadGenerator,
+  rabbitPid: number,
+  run: { perSecond: number; seconds: number; amqpUrl: string; exchange: string; serials: readonly string[] },
+) {
+  const before = await stageScrapes(system);
+  const cpuOf = await pipelineCpu(system, rabbitPid, [['load generator', load.pid as number]]);
+  const timed = await load.send<LatencyRun>({ op: 'observation-latency', natsUrl: system.cluster.nats.url, ...run });
+  const cpu = await cpuOf();
+  return { rate: run.perSecond, timed, cpu, stages: stageLatencies(before, await stageScrapes(system)) };
+}
+
+/**
+ * Where the worker's and an ingest's time goes at half the drain rate: one more, shorter run under V8's sampling
+ * profiler in both (it slows them; the runs measured are the ones before).
+ */
+async function profiledLatencyRun(
+  system: ClusterSystem,
+  load: LoadGenerator,
+  run: { perSecond: number; seconds: number; amqpUrl: string; exchange: string; serials: readonly string[] },
+): Promise<string> {
+  const worker = system.cluster.workers[0]?.process;
+  const ingest = system.cluster.ingests[0]?.process;
+  if (worker === undefined || ingest === undefined) return 'No profile: no worker or no ingest.';
+  const { profiles } = await profileWhile([worker, ingest], () =>
+    load.send<LatencyRun>({ op: 'observation-latency', natsUrl: system.cluster.nats.url, ...run }),
+  );
+  const [workerTop, ingestTop] = profiles.map((profile) => formatSelfTime(topSelfTime(profile, 12)));
+  return `Where the worker's and an ingest's CPU goes at half the drain rate: a third run of ${run.seconds} s under V8's sampling profiler (1 ms) in the worker and ingest 1 (its latencies are not comparable: starting the profiler stalls a process for a while). Self time, top 12 — worker: ${workerTop}. Ingest 1: ${ingestTop}.`;
+}
+
 export const easeeStream: Scenario = {
   id: 'P5',
   title: 'Easee observations through ingest → JetStream → charger actors',
@@ -157,6 +194,7 @@ export const easeeStream: Scenario = {
         workers: 1,
         ingests: 2,
         shards,
+        nodeArgs: ['--inspect-port=0'],
         easee: { amqpUrl: rabbit.url, queue: cloud.queue, exchange: cloud.exchange, originApplication: 'Bench.Easee' },
       });
       const target = { amqpUrl: rabbit.url, exchange: cloud.streamExchange, serials };
@@ -182,22 +220,27 @@ export const easeeStream: Scenario = {
       context.log(`ceiling: a bare consume+ack loop drained ${total} at ${Math.round(ceiling.perSecond)}/s`);
 
       await Promise.all(system.cluster.ingests.map((ingest) => ingest.start()));
-      const rate = Math.round(Math.min(10_000, sustained * 0.5));
-      const before = await stageScrapes(system);
-      const timedCpu = await pipelineCpu(system, rabbit.pid as number, [['load generator', load.pid as number]]);
       const seconds = context.quick ? 8 : 20;
-      const timed = await load.send<LatencyRun>({
-        op: 'observation-latency',
-        natsUrl: system.cluster.nats.url,
-        perSecond: rate,
+      // At a share of the drain rate that leaves this machine headroom (the publisher and RabbitMQ share its two
+      // cores), then at half the drain rate, where publishing and draining together take both cores.
+      const light = await timedLatency(system, load, rabbit.pid as number, {
+        perSecond: Math.round(Math.min(10_000, sustained * lightShare)),
         seconds,
         ...target,
       });
-      const cpuTimed = await timedCpu();
-      const stages = stageLatencies(before, await stageScrapes(system));
+      context.log(
+        `latency at ${light.rate} obs/s: ${light.timed.matched}/${light.timed.opModes} op-mode changes seen, p50 ${light.timed.latency.p50.toFixed(1)} ms, p99 ${light.timed.latency.p99.toFixed(1)} ms`,
+      );
+      const half = await timedLatency(system, load, rabbit.pid as number, {
+        perSecond: Math.round(Math.min(10_000, sustained * 0.5)),
+        seconds,
+        ...target,
+      });
+      const { rate, timed, stages, cpu: cpuTimed } = half;
       context.log(
         `latency at ${rate} obs/s: ${timed.matched}/${timed.opModes} op-mode changes seen, p50 ${timed.latency.p50.toFixed(1)} ms, p99 ${timed.latency.p99.toFixed(1)} ms`,
       );
+      const profiled = await profiledLatencyRun(system, load, { perSecond: rate, seconds: 10, ...target });
       return {
         id: 'P5',
         title: this.title,
@@ -211,7 +254,14 @@ export const easeeStream: Scenario = {
             met: sustained >= 20_000 && sustained >= 0.5 * ceiling.perSecond,
           },
           {
-            measure: `p99 observation → committed state (op-mode change → its status event) at ${rate.toLocaleString('en-US')} obs/s`,
+            measure: `p99 observation → committed state (op-mode change → its status event) at ${light.rate.toLocaleString('en-US')} obs/s (${lightShare * 100} % of the drain rate)`,
+            value: light.timed.latency.p99,
+            unit: 'ms',
+            target: '≤ 250 ms',
+            met: light.timed.latency.p99 <= 250 && light.timed.matched === light.timed.opModes,
+          },
+          {
+            measure: `p99 observation → committed state (op-mode change → its status event) at ${rate.toLocaleString('en-US')} obs/s (half the drain rate)`,
             value: timed.latency.p99,
             unit: 'ms',
             target: '≤ 250 ms',
@@ -221,8 +271,11 @@ export const easeeStream: Scenario = {
         charts: [
           {
             file: 'p5-observation-latency.svg',
-            title: `P5 observation → state at ${rate} obs/s`,
-            series: [{ name: 'op-mode change → status event', curve: timed.curve }],
+            title: 'P5 observation → state (op-mode change → status event)',
+            series: [
+              { name: `${light.rate} obs/s`, curve: light.timed.curve },
+              { name: `${rate} obs/s`, curve: timed.curve },
+            ],
           },
         ],
         notes: [
@@ -230,9 +283,11 @@ export const easeeStream: Scenario = {
           `The ingests put the ${total.toLocaleString('en-US')} observations into FW_EASEE as ${batches.toLocaleString('en-US')} messages, ${(total / Math.max(1, batches)).toFixed(1)} a message on average: a shard's batch goes out when the one before it is acknowledged (ADR 18), and each charger applies its part of a batch with one commit.`,
           `CPU while the ${total.toLocaleString('en-US')} drained (share of one core, each process with its children; 2 cores in all): ${cpu}.`,
           `The ceiling drains the same preloaded queue with one bare amqplib consumer (prefetch ${prefetch}, one ack per message) and nothing else.${ceiling.perSecond < 20_000 ? ` On this machine the ceiling itself is below 20,000 obs/s, so the absolute half of the target cannot be met here whatever the pipeline does; the ratio is the measure.` : ''}`,
-          `Latency: observations published at ${rate.toLocaleString('en-US')}/s (${timed.achievedPerSecond.toFixed(0)} achieved) for ${seconds} s, a quarter of them op-mode changes, each timed from its publish to the status event its actor published; ${timed.matched} of ${timed.opModes} seen. p50 ${timed.latency.p50.toFixed(1)} ms, p90 ${timed.latency.p90.toFixed(1)} ms, max ${timed.latency.max.toFixed(0)} ms.`,
-          `Where the time goes in the timed run (bucket bounds of the roles' own histograms, scraped before and after: p50 ≤ / p99 ≤): arrival at the Easee cloud → acknowledged by FW_EASEE (ingest) ${stages.ingested}; observation timestamp → applied by its actor (worker) ${stages.applied}; snapshot and journal writes to Redis, per batch, ${stages.commits}. CPU over the timed run: ${cpuTimed}.`,
+          `Latency at ${lightShare * 100} % of the drain rate: observations published at ${light.rate.toLocaleString('en-US')}/s (${light.timed.achievedPerSecond.toFixed(0)} achieved) for ${seconds} s; ${light.timed.matched} of ${light.timed.opModes} op-mode changes seen. p50 ${light.timed.latency.p50.toFixed(1)} ms, p90 ${light.timed.latency.p90.toFixed(1)} ms, max ${light.timed.latency.max.toFixed(0)} ms. By stage: ingest ${light.stages.ingested}; worker ${light.stages.applied}; Redis writes ${light.stages.commits}. CPU: ${light.cpu}.`,
+          `Latency at half the drain rate: observations published at ${rate.toLocaleString('en-US')}/s (${timed.achievedPerSecond.toFixed(0)} achieved) for ${seconds} s, a quarter of them op-mode changes, each timed from its publish to the status event its actor published; ${timed.matched} of ${timed.opModes} seen. p50 ${timed.latency.p50.toFixed(1)} ms, p90 ${timed.latency.p90.toFixed(1)} ms, max ${timed.latency.max.toFixed(0)} ms.`,
+          `Where the time goes at half the drain rate (bucket bounds of the roles' own histograms, scraped before and after: p50 ≤ / p99 ≤): arrival at the Easee cloud → acknowledged by FW_EASEE (ingest) ${stages.ingested}; observation timestamp → applied by its actor (worker) ${stages.applied}; snapshot and journal writes to Redis, per batch, ${stages.commits}. CPU over that run: ${cpuTimed}; both cores are taken, and the observations queue: the 2-core machine carries the publisher and RabbitMQ besides the pipeline, so half the drain rate with publishing is about all it can do.`,
           `Load generator CPU for the timed run: ${Math.round(timed.cpuMs / 1000)} s over ${seconds} s.`,
+          profiled,
         ],
       };
     } finally {

@@ -52,6 +52,11 @@ export async function summarizeProfileDir(dir: string, count = 15): Promise<Self
   return topSelfTime(JSON.parse(await readFile(join(dir, file), 'utf8')) as CpuProfile, count);
 }
 
+/** The share of a profile's time that V8 reports under one name: `(garbage collector)`, `(idle)`, … */
+export function shareOf(profile: CpuProfile, name: string): number {
+  return topSelfTime(profile, Number.POSITIVE_INFINITY).find((entry) => entry.name === name)?.share ?? 0;
+}
+
 /** Self time as the P2 note shows it: `name (file:line) 12.3 %; …`. */
 export function formatSelfTime(entries: readonly SelfTime[]): string {
   return entries

@@ -3,7 +3,7 @@ import { RabbitMqServer } from '@fleetwire/devcluster';
 import { FakeEaseeCloud } from '@fleetwire/simulator';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect as natsConnect } from '@nats-io/transport-node';
-import { formatSelfTime, profileWhile, topSelfTime } from '../cpu-profile.ts';
+import { formatSelfTime, profileWhile, shareOf, topSelfTime } from '../cpu-profile.ts';
 import { LoadGenerator } from '../load/load-client.ts';
 import type { LoadResult } from '../load/protocol.ts';
 import { cpuShares } from '../process-stats.ts';
@@ -175,7 +175,8 @@ async function profiledLatencyRun(
     load.send<LatencyRun>({ op: 'observation-latency', natsUrl: system.cluster.nats.url, ...run }),
   );
   const [workerTop, ingestTop] = profiles.map((profile) => formatSelfTime(topSelfTime(profile, 12)));
-  return `Where the worker's and an ingest's CPU goes at half the drain rate: a third run of ${run.seconds} s under V8's sampling profiler (1 ms) in the worker and ingest 1 (its latencies are not comparable: starting the profiler stalls a process for a while). Self time, top 12 — worker: ${workerTop}. Ingest 1: ${ingestTop}.`;
+  const [workerIdle, ingestIdle] = profiles.map((profile) => `${(shareOf(profile, '(idle)') * 100).toFixed(0)} %`);
+  return `Where the worker's and an ingest's CPU goes at half the drain rate: a third run of ${run.seconds} s under V8's sampling profiler (1 ms) in the worker and ingest 1 (its latencies are not comparable: starting the profiler stalls a process for a while). Self time, top 12 — worker: ${workerTop}. Ingest 1: ${ingestTop}. The worker's main thread was idle ${workerIdle} of the time and the ingest's ${ingestIdle}: at this rate the observations wait for the machine's two cores (shared with RabbitMQ and the publisher), not for one process. The next step is to measure where the cores are not shared; on this machine, the rate with headroom is the row above.`;
 }
 
 export const easeeStream: Scenario = {

@@ -82,6 +82,12 @@ class InspectorSession {
       const message = JSON.parse(data.toString()) as { id?: number; result?: unknown; error?: unknown };
       if (message.id !== undefined) this.pending.get(message.id)?.(message);
     });
+    // The profiled process went away: its calls fail rather than wait for ever.
+    const fail = () => {
+      for (const answer of this.pending.values()) answer({ error: 'the inspector connection closed' });
+    };
+    socket.on('close', fail);
+    socket.on('error', fail);
   }
 
   /**

@@ -55,21 +55,34 @@ export async function treeCpuMsOf(pid: number): Promise<number> {
   return total;
 }
 
+/** What `cpuShares` measured: each process's share of one core, as a line, and the shares' sum. */
+export interface CpuShares {
+  /** "edge 80 %, worker 45 %" */
+  readonly line: string;
+  /** The sum of the shares the line lists, in % of one core. */
+  readonly totalPercent: number;
+}
+
 /**
  * Starts counting the CPU of named processes (each with its children); the returned function says what each used
- * since, as a share of one core: "edge 80 %, worker 45 %".
+ * since, as a share of one core.
  */
-export async function cpuShares(processes: readonly (readonly [string, number])[]): Promise<() => Promise<string>> {
+export async function cpuShares(processes: readonly (readonly [string, number])[]): Promise<() => Promise<CpuShares>> {
   const started = performance.now();
   const before = await Promise.all(processes.map(([, pid]) => treeCpuMsOf(pid)));
   return async () => {
     const seconds = (performance.now() - started) / 1000;
     const after = await Promise.all(processes.map(([, pid]) => treeCpuMsOf(pid)));
-    return processes
+    let totalPercent = 0;
+    const line = processes
       .map(([name], i) => {
         const usedMs = (after[i] ?? 0) - (before[i] ?? 0);
-        return usedMs < 0 ? `${name} (exited)` : `${name} ${Math.round(usedMs / 10 / seconds)} %`;
+        if (usedMs < 0) return `${name} (exited)`;
+        const percent = Math.round(usedMs / 10 / seconds);
+        totalPercent += percent;
+        return `${name} ${percent} %`;
       })
       .join(', ');
+    return { line, totalPercent };
   };
 }

@@ -55,6 +55,13 @@ function gcLine(run: { metrics: string; metricsBefore: string }): string {
   return `${minor.count} scavenges (${minor.ms.toFixed(0)} ms in all, ${(minor.ms / Math.max(1, minor.count)).toFixed(1)} ms each), ${major.count} mark-compacts (${major.ms.toFixed(0)} ms of finalisation) and ${incremental.count} incremental marking steps (${incremental.ms.toFixed(0)} ms)`;
 }
 
+/** The all-in-one at the fixed rate with its data directory in memory. */
+async function inMemoryRun(seconds: number, context: BenchContext) {
+  const metricsPort = await freePort();
+  const system = await fleetwireAllInOne({ METRICS_PORT: String(metricsPort) }, { dataParent: memoryFileSystem });
+  return atFixedRate(system, seconds, context, `http://127.0.0.1:${metricsPort}/metrics`);
+}
+
 export const callLatency: Scenario = {
   id: 'P3',
   title: `CALL round trip at a fixed ${rate.toLocaleString('en-US')} calls/s: all-in-one and cluster`,
@@ -80,15 +87,7 @@ export const callLatency: Scenario = {
     const slowCommits = (le: number) =>
       percent(shareAbove(histogramOf(allInOne.metrics, 'fleetwire_snapshot_write_duration_seconds'), le));
     // The same run with nothing on disk: how much of the tail is the disk's.
-    const inMemoryPort = await freePort();
-    const inMemory = existsSync(memoryFileSystem)
-      ? await atFixedRate(
-          await fleetwireAllInOne({ METRICS_PORT: String(inMemoryPort) }, { dataParent: memoryFileSystem }),
-          seconds,
-          context,
-          `http://127.0.0.1:${inMemoryPort}/metrics`,
-        )
-      : undefined;
+    const inMemory = existsSync(memoryFileSystem) ? await inMemoryRun(seconds, context) : undefined;
     const cluster = await atFixedRate(await fleetwireCluster(), seconds, context);
     const p99 = (measured: typeof floor) => measured.result.latency.p99;
     return {

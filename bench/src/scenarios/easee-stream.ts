@@ -6,7 +6,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import { formatSelfTime, profileWhile, shareOf, topSelfTime } from '../cpu-profile.ts';
 import { LoadGenerator } from '../load/load-client.ts';
-import type { LoadResult } from '../load/protocol.ts';
+import type { LoadResult, StreamTargetCommand } from '../load/protocol.ts';
 import { cpuShares } from '../process-stats.ts';
 import {
   counterTotal,
@@ -93,14 +93,9 @@ async function sustainedRate(system: ClusterSystem, rabbitPid: number, total: nu
   const cpu = await cpuOf();
   const batches = (await streamMessages(system)) - batchesBefore;
   context.log(
-    `pipeline: ${total} observations applied in ${((performance.now() - started) / 1000).toFixed(1)} s; ${Math.round(perSecond)} obs/s sustained (10 %–90 %); ${batches} stream messages; CPU ${cpu}`,
+    `pipeline: ${total} observations applied in ${((performance.now() - started) / 1000).toFixed(1)} s; ${Math.round(perSecond)} obs/s sustained (10 %–90 %); ${batches} stream messages; CPU ${cpu.line}`,
   );
   return { perSecond, cpu, batches };
-}
-
-/** The sum of the shares a `cpuShares` line lists, in % of one core. */
-function summedShares(line: string): number {
-  return [...line.matchAll(/(\d+) %/g)].reduce((sum, match) => sum + Number(match[1]), 0);
 }
 
 /** The CPU counter of every process of the pipeline, and of `others`. */
@@ -151,16 +146,19 @@ function stageLatencies(before: StageScrapes, after: StageScrapes) {
 /** Each observation-latency run is this share of the sustained drain rate, besides the one at half of it. */
 const lightShare = 0.15;
 
-/** Observations published at a fixed rate, each op-mode change timed to its status event; the stages and CPU over it. */
-async function timedLatency(
-  system: ClusterSystem,
-  load: LoadGenerator,
-  rabbitPid: number,
-  run: { perSecond: number; seconds: number; amqpUrl: string; exchange: string; serials: readonly string[] },
-) {
+/** Observations published into the operator queue at a fixed rate for a while. */
+type ObservationRun = { readonly perSecond: number; readonly seconds: number } & StreamTargetCommand;
+
+/** Each op-mode change of the run timed from its publish to the status event its actor published. */
+function observationLatency(system: ClusterSystem, load: LoadGenerator, run: ObservationRun): Promise<LatencyRun> {
+  return load.send<LatencyRun>({ op: 'observation-latency', natsUrl: system.cluster.nats.url, ...run });
+}
+
+/** `observationLatency`, with the stages and the CPU over it. */
+async function timedLatency(system: ClusterSystem, load: LoadGenerator, rabbitPid: number, run: ObservationRun) {
   const before = await stageScrapes(system);
   const cpuOf = await pipelineCpu(system, rabbitPid, [['load generator', load.pid as number]]);
-  const timed = await load.send<LatencyRun>({ op: 'observation-latency', natsUrl: system.cluster.nats.url, ...run });
+  const timed = await observationLatency(system, load, run);
   const cpu = await cpuOf();
   return { rate: run.perSecond, timed, cpu, stages: stageLatencies(before, await stageScrapes(system)) };
 }
@@ -169,17 +167,11 @@ async function timedLatency(
  * Where the worker's and an ingest's time goes at half the drain rate: one more, shorter run under V8's sampling
  * profiler in both (it slows them; the runs measured are the ones before).
  */
-async function profiledLatencyRun(
-  system: ClusterSystem,
-  load: LoadGenerator,
-  run: { perSecond: number; seconds: number; amqpUrl: string; exchange: string; serials: readonly string[] },
-): Promise<string> {
+async function profiledLatencyRun(system: ClusterSystem, load: LoadGenerator, run: ObservationRun): Promise<string> {
   const worker = system.cluster.workers[0]?.process;
   const ingest = system.cluster.ingests[0]?.process;
   if (worker === undefined || ingest === undefined) return 'No profile: no worker or no ingest.';
-  const { profiles } = await profileWhile([worker, ingest], () =>
-    load.send<LatencyRun>({ op: 'observation-latency', natsUrl: system.cluster.nats.url, ...run }),
-  );
+  const { profiles } = await profileWhile([worker, ingest], () => observationLatency(system, load, run));
   const [workerTop, ingestTop] = profiles.map((profile) => formatSelfTime(topSelfTime(profile, 12)));
   const [workerIdle, ingestIdle] = profiles.map((profile) => `${(shareOf(profile, '(idle)') * 100).toFixed(0)} %`);
   return `Where the worker's and an ingest's CPU goes at half the drain rate: a third run of ${run.seconds} s under V8's sampling profiler (1 ms) in the worker and ingest 1 (its latencies are not comparable: starting the profiler stalls a process for a while). Self time, top 12 — worker: ${workerTop}. Ingest 1: ${ingestTop}. The worker's main thread was idle ${workerIdle} of the time and the ingest's ${ingestIdle}: at this rate the observations wait for the machine's two cores (shared with RabbitMQ and the publisher), not for one process. The next step is to measure where the cores are not shared; on this machine, the rate with headroom is the row above.`;
@@ -288,11 +280,11 @@ export const easeeStream: Scenario = {
         notes: [
           `A RabbitMQ 3.10 node of its own; ${total.toLocaleString('en-US')} observations (power, session energy, lifetime energy, op mode) of ${serials.length.toLocaleString('en-US')} chargers preloaded into the operator queue, then drained by 2 ingests → FW_EASEE (JetStream, file) → 1 worker (${shards} shards, snapshots in Redis with appendfsync always). Applied = applied by its charger actor and committed, as the worker counts them.`,
           `The ingests put the ${total.toLocaleString('en-US')} observations into FW_EASEE as ${batches.toLocaleString('en-US')} messages, ${(total / Math.max(1, batches)).toFixed(1)} a message on average: a shard's batch goes out when the one before it is acknowledged (ADR 18), and each charger applies its part of a batch with one commit.`,
-          `CPU while the ${total.toLocaleString('en-US')} drained (share of one core, each process with its children): ${cpu}; ${summedShares(cpu)} % in all of the ${availableParallelism() * 100} % this machine's ${availableParallelism()} cores give. The drain is bounded by the machine, not by one process. The next steps are fewer bytes and round trips per observation in the worker (its commits to Redis, its acknowledgements to JetStream) and a broker that does not share the pipeline's cores.`,
+          `CPU while the ${total.toLocaleString('en-US')} drained (share of one core, each process with its children): ${cpu.line}; ${cpu.totalPercent} % in all of the ${availableParallelism() * 100} % this machine's ${availableParallelism()} cores give. The drain is bounded by the machine, not by one process. The next steps are fewer bytes and round trips per observation in the worker (its commits to Redis, its acknowledgements to JetStream) and a broker that does not share the pipeline's cores.`,
           `The ceiling drains the same preloaded queue with one bare amqplib consumer (prefetch ${prefetch}, one ack per message) and nothing else.${ceiling.perSecond < 20_000 ? ` On this machine the ceiling itself is below 20,000 obs/s, so the absolute half of the target cannot be met here whatever the pipeline does; the ratio is the measure.` : ''}`,
-          `Latency at ${lightShare * 100} % of the drain rate: observations published at ${light.rate.toLocaleString('en-US')}/s (${light.timed.achievedPerSecond.toFixed(0)} achieved) for ${seconds} s; ${light.timed.matched} of ${light.timed.opModes} op-mode changes seen. p50 ${light.timed.latency.p50.toFixed(1)} ms, p90 ${light.timed.latency.p90.toFixed(1)} ms, max ${light.timed.latency.max.toFixed(0)} ms. By stage: ingest ${light.stages.ingested}; worker ${light.stages.applied}; Redis writes ${light.stages.commits}. CPU: ${light.cpu}.`,
+          `Latency at ${lightShare * 100} % of the drain rate: observations published at ${light.rate.toLocaleString('en-US')}/s (${light.timed.achievedPerSecond.toFixed(0)} achieved) for ${seconds} s; ${light.timed.matched} of ${light.timed.opModes} op-mode changes seen. p50 ${light.timed.latency.p50.toFixed(1)} ms, p90 ${light.timed.latency.p90.toFixed(1)} ms, max ${light.timed.latency.max.toFixed(0)} ms. By stage: ingest ${light.stages.ingested}; worker ${light.stages.applied}; Redis writes ${light.stages.commits}. CPU: ${light.cpu.line}.`,
           `Latency at half the drain rate: observations published at ${rate.toLocaleString('en-US')}/s (${timed.achievedPerSecond.toFixed(0)} achieved) for ${seconds} s, a quarter of them op-mode changes, each timed from its publish to the status event its actor published; ${timed.matched} of ${timed.opModes} seen. p50 ${timed.latency.p50.toFixed(1)} ms, p90 ${timed.latency.p90.toFixed(1)} ms, max ${timed.latency.max.toFixed(0)} ms.`,
-          `Where the time goes at half the drain rate (bucket bounds of the roles' own histograms, scraped before and after: p50 ≤ / p99 ≤): arrival at the Easee cloud → acknowledged by FW_EASEE (ingest) ${stages.ingested}; observation timestamp → applied by its actor (worker) ${stages.applied}; snapshot and journal writes to Redis, per batch, ${stages.commits}. CPU over that run: ${cpuTimed}; both cores are taken, and the observations queue: the 2-core machine carries the publisher and RabbitMQ besides the pipeline, so half the drain rate with publishing is about all it can do.`,
+          `Where the time goes at half the drain rate (bucket bounds of the roles' own histograms, scraped before and after: p50 ≤ / p99 ≤): arrival at the Easee cloud → acknowledged by FW_EASEE (ingest) ${stages.ingested}; observation timestamp → applied by its actor (worker) ${stages.applied}; snapshot and journal writes to Redis, per batch, ${stages.commits}. CPU over that run: ${cpuTimed.line}; both cores are taken, and the observations queue: the 2-core machine carries the publisher and RabbitMQ besides the pipeline, so half the drain rate with publishing is about all it can do.`,
           `Load generator CPU for the timed run: ${Math.round(timed.cpuMs / 1000)} s over ${seconds} s.`,
           profiled,
         ],

@@ -215,7 +215,7 @@ export const fleetAtScale: Scenario = {
           timeoutS: 120,
         }),
       );
-      const stormCpuShares = await stormCpu();
+      const stormCpuShares = (await stormCpu()).line;
       const stormRefusals = (await handshakesRefused(system)) - refusedBefore;
       context.log(
         `storm: ${storm.result.booted}/${storm.result.total} back in ${storm.result.seconds.toFixed(1)} s; CPU ${stormCpuShares}; ${stormRefusals} handshakes refused`,
